@@ -1,0 +1,1 @@
+"""The handheld wire protocol and its reference client. Imports nothing from server/, flask or sqlalchemy."""

@@ -1,0 +1,37 @@
+"""Vigil: field-patrol and equipment-inspection backend."""
+
+from typing import Any
+
+from flask import Flask
+
+from server import logs, settings
+from server.db import make_engine, make_sessionmaker
+from server.domain import passwords
+
+
+class Vigil:
+    """What the app holds for the request layer: the engine and its session factory."""
+
+    def __init__(self, database_url: str) -> None:
+        self.engine = make_engine(database_url)
+        self.sessionmaker = make_sessionmaker(self.engine)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app: settings -> logging -> database -> API -> CLI."""
+    from server.api import init_api
+    from server.cli import init_cli
+
+    app = Flask(__name__, instance_path=str(settings.INSTANCE))
+    app.config.update(settings.load(config))
+    app.json.ensure_ascii = False  # Chinese names stay readable in responses.
+    logs.configure(app.config["LOG_LEVEL"])
+    passwords.configure(
+        app.config["ARGON2_TIME_COST"],
+        app.config["ARGON2_MEMORY_KIB"],
+        app.config["ARGON2_PARALLELISM"],
+    )
+    app.extensions["vigil"] = Vigil(app.config["DATABASE_URL"])
+    init_api(app)
+    init_cli(app)
+    return app

@@ -1,0 +1,56 @@
+"""HTTP API: flask-smorest, one folder per resource, registered from MODULES."""
+
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+
+from server.api.assets import routes as assets
+from server.api.audit import routes as audit
+from server.api.auth import routes as auth
+from server.api.checkpoints import routes as checkpoints
+from server.api.devices import routes as devices
+from server.api.errors import init_errors
+from server.api.health import routes as health
+from server.api.organizations import routes as organizations
+from server.api.requests import init_requests
+from server.api.session import init_session
+from server.api.sites import routes as sites
+from server.api.users import routes as users
+
+MODULES = (auth, organizations, sites, checkpoints, assets, users, devices, audit, health)
+
+OPENAPI = {
+    "API_TITLE": "Vigil",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+}
+
+
+class VigilApi(Api):
+    """flask-smorest's Api, with Vigil's error handlers (server.api.errors) in place of its own."""
+
+    def _register_error_handlers(self) -> None:
+        # Vigil's own handlers (server.api.errors) cover HTTP errors too.
+        pass
+
+
+def init_api(app: Flask) -> Any:
+    """Attach the API, its error handlers and its request hooks to app."""
+    for key, value in OPENAPI.items():
+        app.config.setdefault(key, value)
+    api = VigilApi(app)
+    api.spec.components.security_scheme(
+        "bearerAuth",
+        {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"},
+    )
+    for module in MODULES:
+        api.register_blueprint(module.blp)
+    init_session(app)
+    init_requests(app)
+    init_errors(app, api)
+    return api

@@ -1,0 +1,54 @@
+"""Assets (equipment)."""
+
+from flask.views import MethodView
+
+from server.api.assets.schemas import AssetListArgs, AssetSchema, AssetUpdateSchema
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.session import db_session
+from server.domain.models import Asset
+from server.domain.services import assets
+
+blp = Blueprint("assets", __name__, url_prefix="/api/v1", description="Equipment engineers inspect")
+
+
+@blp.route("/assets")
+class Assets(MethodView):
+    @blp.authenticated
+    @blp.arguments(AssetListArgs, location="query")
+    @blp.response(200, AssetSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List assets on your sites"""
+        stmt = assets.list_query(args)
+        return paginated(db_session(), stmt, Asset, args, pagination_parameters, assets.SORTABLE)
+
+    @blp.authenticated
+    @blp.arguments(AssetSchema)
+    @blp.response(201, AssetSchema)
+    def post(self, data):
+        """Register an asset (admin, supervisor)"""
+        asset = assets.create(db_session(), data)
+        db_session().commit()
+        return asset
+
+
+@blp.route("/assets/<int:asset_id>")
+class AssetById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.response(200, AssetSchema)
+    def get(self, asset_id):
+        """Get an asset"""
+        return assets.get(db_session(), asset_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.arguments(AssetUpdateSchema(partial=True))
+    @blp.response(200, AssetSchema)
+    def patch(self, data, asset_id):
+        """Change an asset; {"active": false} deactivates it (admin, supervisor)"""
+        blp.check_if_match(assets.get(db_session(), asset_id), AssetSchema)
+        asset = assets.update(db_session(), asset_id, data)
+        db_session().commit()
+        return asset

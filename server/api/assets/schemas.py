@@ -1,0 +1,47 @@
+"""Asset schemas."""
+
+import marshmallow as ma
+
+from server.api.common import ListArgs, RegistrySchema, name_field
+from server.domain.models import AssetKind
+
+
+class RatingSchema(ma.Schema):
+    """One nameplate rating: a named value with its unit."""
+
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    value = ma.fields.Float(required=True, allow_nan=False)
+    unit = ma.fields.String(required=True, validate=ma.validate.Length(max=20))
+
+
+class AssetSchema(RegistrySchema):
+    """A piece of equipment."""
+
+    org_id = ma.fields.Integer(dump_only=True)
+    site_id = ma.fields.Integer(required=True)
+    zone_id = ma.fields.Integer(allow_none=True)
+    kind = ma.fields.Enum(AssetKind, by_value=True, required=True)
+    name = name_field(required=True)
+    make = ma.fields.String(validate=ma.validate.Length(max=200))
+    model = ma.fields.String(validate=ma.validate.Length(max=200))
+    serial_number = ma.fields.String(validate=ma.validate.Length(max=100))
+    ratings = ma.fields.List(
+        ma.fields.Nested(RatingSchema),
+        validate=ma.validate.Length(max=50),
+        metadata={"example": [{"name": "rated_power", "value": 500, "unit": "kW"}]},
+    )
+
+
+class AssetUpdateSchema(AssetSchema):
+    """Fields a PATCH may change; an asset stays on its site."""
+
+    class Meta:
+        exclude = ("site_id",)
+
+
+class AssetListArgs(ListArgs):
+    """Filters for the asset list."""
+
+    site_id = ma.fields.Integer()
+    zone_id = ma.fields.Integer()
+    kind = ma.fields.Enum(AssetKind, by_value=True)

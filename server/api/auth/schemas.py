@@ -1,0 +1,23 @@
+"""Login schemas."""
+
+import marshmallow as ma
+
+from server.api.users.schemas import UserSchema
+
+
+class LoginSchema(ma.Schema):
+    """Credentials to exchange for a token."""
+
+    login = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(min=1, max=200)
+    )
+
+
+class TokenSchema(ma.Schema):
+    """A bearer token: send it as 'Authorization: Bearer <token>'."""
+
+    token = ma.fields.String()
+    token_type = ma.fields.String(metadata={"example": "Bearer"})
+    expires_at = ma.fields.AwareDateTime()
+    user = ma.fields.Nested(UserSchema)

@@ -1,0 +1,56 @@
+"""Vigil's Blueprint: flask-smorest's, with optional If-Match and authentication built in."""
+
+from functools import wraps
+from typing import Any
+
+import flask_smorest
+from flask import g, request
+from flask_smorest.error_handler import ErrorSchema
+from flask_smorest.utils import resolve_schema_instance
+from werkzeug.exceptions import PreconditionFailed
+
+from server.api.session import db_session
+from server.domain.actor import reset_actor, set_actor
+from server.domain.errors import Unauthenticated
+from server.domain.services import auth
+
+
+def bearer_token() -> str:
+    """The token of an 'Authorization: Bearer ...' header, or Unauthenticated."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("send 'Authorization: Bearer <token>' (POST /api/v1/auth/token)")
+    return token.strip()
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """Every view is authenticated unless marked public; If-Match is honoured when sent."""
+
+    # Clients opt in to lost-update protection by sending If-Match; it is not demanded.
+    METHODS_NEEDING_CHECK_ETAG: list[str] = []
+
+    def authenticated(self, func: Any) -> Any:
+        """Resolve the bearer token to an actor for the view, and document the requirement."""
+
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            record, actor = auth.resolve(db_session(), bearer_token())
+            g.token, g.user_id = record, actor.user_id
+            token = set_actor(actor)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                reset_actor(token)
+
+        wrapper = self.doc(security=[{"bearerAuth": []}])(wrapper)
+        wrapper = self.alt_response(401, schema=ErrorSchema, description="Not authenticated")(
+            wrapper
+        )
+        return self.alt_response(403, schema=ErrorSchema, description="Role not allowed")(wrapper)
+
+    def check_if_match(self, obj: Any, schema: Any) -> None:
+        """Refuse a change made against a stale copy (412), when the client sent If-Match."""
+        if request.if_match:
+            etag = self._generate_etag(resolve_schema_instance(schema).dump(obj))
+            if etag not in request.if_match:
+                raise PreconditionFailed("the object changed since you read it; GET it again")

@@ -1,0 +1,62 @@
+"""Checkpoints."""
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.checkpoints.schemas import (
+    CheckpointListArgs,
+    CheckpointSchema,
+    CheckpointUpdateSchema,
+)
+from server.api.common import PAGING, paginated
+from server.api.session import db_session
+from server.domain.models import Checkpoint
+from server.domain.services import checkpoints
+
+blp = Blueprint(
+    "checkpoints", __name__, url_prefix="/api/v1", description="Places guards scan on patrol"
+)
+
+
+@blp.route("/checkpoints")
+class Checkpoints(MethodView):
+    @blp.authenticated
+    @blp.arguments(CheckpointListArgs, location="query")
+    @blp.response(200, CheckpointSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List checkpoints on your sites"""
+        stmt = checkpoints.list_query(args)
+        return paginated(
+            db_session(), stmt, Checkpoint, args, pagination_parameters, checkpoints.SORTABLE
+        )
+
+    @blp.authenticated
+    @blp.arguments(CheckpointSchema)
+    @blp.response(201, CheckpointSchema)
+    def post(self, data):
+        """Create a checkpoint (admin, supervisor)"""
+        checkpoint = checkpoints.create(db_session(), data)
+        db_session().commit()
+        return checkpoint
+
+
+@blp.route("/checkpoints/<int:checkpoint_id>")
+class CheckpointById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.response(200, CheckpointSchema)
+    def get(self, checkpoint_id):
+        """Get a checkpoint"""
+        return checkpoints.get(db_session(), checkpoint_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.arguments(CheckpointUpdateSchema(partial=True))
+    @blp.response(200, CheckpointSchema)
+    def patch(self, data, checkpoint_id):
+        """Change a checkpoint; {"active": false} deactivates it (admin, supervisor)"""
+        blp.check_if_match(checkpoints.get(db_session(), checkpoint_id), CheckpointSchema)
+        checkpoint = checkpoints.update(db_session(), checkpoint_id, data)
+        db_session().commit()
+        return checkpoint

@@ -1,0 +1,33 @@
+"""Device schemas."""
+
+import marshmallow as ma
+
+from server.api.common import ListArgs, RegistrySchema
+
+
+class DeviceSchema(RegistrySchema):
+    """A handheld."""
+
+    org_id = ma.fields.Integer(dump_only=True)
+    serial = ma.fields.String(
+        required=True,
+        validate=ma.validate.Regexp(
+            r"^[A-Za-z0-9._:-]{1,100}$", error="1 to 100 letters, digits or . _ : -"
+        ),
+    )
+    label = ma.fields.String(validate=ma.validate.Length(max=200))
+    site_ids = ma.fields.List(ma.fields.Integer(), metadata={"description": "Sites it works on"})
+    last_seen_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class DeviceUpdateSchema(DeviceSchema):
+    """Fields a PATCH may change; the serial identifies the hardware and stays."""
+
+    class Meta:
+        exclude = ("serial",)
+
+
+class DeviceListArgs(ListArgs):
+    """Filters for the device list."""
+
+    site_id = ma.fields.Integer()

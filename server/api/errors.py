@@ -1,0 +1,60 @@
+"""The one place where errors become HTTP responses, all in flask-smorest's error shape."""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from server.domain import errors
+
+log = logging.getLogger("vigil.api")
+
+STATUS = {
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Invalid: 422,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.Throttled: 429,
+    errors.Unavailable: 503,
+}
+
+
+def body(code: int, message: str, errors_: Any = None) -> dict[str, Any]:
+    """{code, status, message[, errors]}: the body of every 4xx and 5xx Vigil sends."""
+    payload: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+    if errors_:
+        payload["errors"] = errors_
+    return payload
+
+
+def init_errors(app: Flask, api: Any) -> None:
+    """Register handlers for domain errors, HTTP errors and anything unexpected."""
+
+    @app.errorhandler(errors.DomainError)
+    def _domain(error: errors.DomainError) -> Any:
+        code = next(c for cls, c in STATUS.items() if isinstance(error, cls))
+        headers = {}
+        if isinstance(error, errors.Unauthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(error, errors.Throttled):
+            headers["Retry-After"] = str(error.retry_after)
+        return body(code, error.message, error.errors), code, headers
+
+    def _http(error: HTTPException) -> Any:
+        payload, code, headers = api.handle_http_exception(error)
+        payload.setdefault("message", error.description)
+        payload["status"] = HTTPStatus(code).phrase
+        if code == 405 and getattr(error, "valid_methods", None):
+            # flask-smorest drops the Allow header that HTTP requires on 405.
+            headers = {**headers, "Allow": ", ".join(error.valid_methods)}
+        return payload, code, headers
+
+    app.register_error_handler(HTTPException, _http)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Any:
+        log.exception("unhandled error")
+        return body(500, "internal error; the request id in X-Request-ID helps find it"), 500

@@ -1,0 +1,60 @@
+"""Organizations (tenants)."""
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, ListArgs, paginated
+from server.api.organizations.schemas import (
+    OrganizationCreateSchema,
+    OrganizationSchema,
+    OrganizationUpdateSchema,
+)
+from server.api.session import db_session
+from server.domain.models import Organization
+from server.domain.services import organizations
+
+blp = Blueprint("organizations", __name__, url_prefix="/api/v1", description="Tenants")
+
+
+@blp.route("/organizations")
+class Organizations(MethodView):
+    @blp.authenticated
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, OrganizationSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List organizations (operators: all; everyone else: their own)"""
+        stmt = organizations.list_query(args)
+        return paginated(
+            db_session(), stmt, Organization, args, pagination_parameters, organizations.SORTABLE
+        )
+
+    @blp.authenticated
+    @blp.arguments(OrganizationCreateSchema)
+    @blp.response(201, OrganizationSchema)
+    def post(self, data):
+        """Create an organization with its first admin (operators of the installation)"""
+        org = organizations.create(db_session(), data["name"], data.get("admin"))
+        db_session().commit()
+        return org
+
+
+@blp.route("/organizations/<int:org_id>")
+class OrganizationById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.response(200, OrganizationSchema)
+    def get(self, org_id):
+        """Get an organization"""
+        return organizations.get(db_session(), org_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.arguments(OrganizationUpdateSchema(partial=True))
+    @blp.response(200, OrganizationSchema)
+    def patch(self, data, org_id):
+        """Rename an organization (admin); deactivate it (operators)"""
+        blp.check_if_match(organizations.get(db_session(), org_id), OrganizationSchema)
+        org = organizations.update(db_session(), org_id, data)
+        db_session().commit()
+        return org

@@ -1,0 +1,103 @@
+"""Sites and zones."""
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, ListArgs, paginated
+from server.api.session import db_session
+from server.api.sites.schemas import (
+    SiteSchema,
+    SiteUpdateSchema,
+    ZoneListArgs,
+    ZoneSchema,
+    ZoneUpdateSchema,
+)
+from server.domain.models import Site, Zone
+from server.domain.services import sites
+
+blp = Blueprint("sites", __name__, url_prefix="/api/v1", description="Sites and their zones")
+
+
+@blp.route("/sites")
+class Sites(MethodView):
+    @blp.authenticated
+    @blp.arguments(ListArgs, location="query")
+    @blp.response(200, SiteSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List the sites you work on"""
+        stmt = sites.list_query(args)
+        return paginated(db_session(), stmt, Site, args, pagination_parameters, sites.SORTABLE)
+
+    @blp.authenticated
+    @blp.arguments(SiteSchema)
+    @blp.response(201, SiteSchema)
+    def post(self, data):
+        """Create a site (admin)"""
+        site = sites.create(db_session(), data)
+        db_session().commit()
+        return site
+
+
+@blp.route("/sites/<int:site_id>")
+class SiteById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.response(200, SiteSchema)
+    def get(self, site_id):
+        """Get a site"""
+        return sites.get(db_session(), site_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.arguments(SiteUpdateSchema(partial=True))
+    @blp.response(200, SiteSchema)
+    def patch(self, data, site_id):
+        """Change a site; {"active": false} deactivates it (admin)"""
+        site = sites.get(db_session(), site_id)
+        blp.check_if_match(site, SiteSchema)
+        site = sites.update(db_session(), site_id, data)
+        db_session().commit()
+        return site
+
+
+@blp.route("/zones")
+class Zones(MethodView):
+    @blp.authenticated
+    @blp.arguments(ZoneListArgs, location="query")
+    @blp.response(200, ZoneSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List zones on your sites"""
+        stmt = sites.zones_query(args)
+        return paginated(db_session(), stmt, Zone, args, pagination_parameters, sites.ZONE_SORTABLE)
+
+    @blp.authenticated
+    @blp.arguments(ZoneSchema)
+    @blp.response(201, ZoneSchema)
+    def post(self, data):
+        """Create a zone (admin, supervisor)"""
+        zone = sites.create_zone(db_session(), data)
+        db_session().commit()
+        return zone
+
+
+@blp.route("/zones/<int:zone_id>")
+class ZoneById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.response(200, ZoneSchema)
+    def get(self, zone_id):
+        """Get a zone"""
+        return sites.get_zone(db_session(), zone_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.arguments(ZoneUpdateSchema(partial=True))
+    @blp.response(200, ZoneSchema)
+    def patch(self, data, zone_id):
+        """Change a zone; {"active": false} deactivates it (admin, supervisor)"""
+        blp.check_if_match(sites.get_zone(db_session(), zone_id), ZoneSchema)
+        zone = sites.update_zone(db_session(), zone_id, data)
+        db_session().commit()
+        return zone

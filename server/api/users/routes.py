@@ -1,0 +1,54 @@
+"""Users."""
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.session import db_session
+from server.api.users.schemas import UserListArgs, UserSchema, UserUpdateSchema
+from server.domain.models import User
+from server.domain.services import users
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="People who log in")
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.authenticated
+    @blp.arguments(UserListArgs, location="query")
+    @blp.response(200, UserSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List users (admin: all; supervisor: those on your sites)"""
+        stmt = users.list_query(args)
+        return paginated(db_session(), stmt, User, args, pagination_parameters, users.SORTABLE)
+
+    @blp.authenticated
+    @blp.arguments(UserSchema)
+    @blp.response(201, UserSchema)
+    def post(self, data):
+        """Create a user (admin)"""
+        user = users.create(db_session(), data)
+        db_session().commit()
+        return user
+
+
+@blp.route("/users/<int:user_id>")
+class UserById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        """Get a user"""
+        return users.get(db_session(), user_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.arguments(UserUpdateSchema(partial=True))
+    @blp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Change a user; {"active": false} deactivates them and revokes their tokens (admin)"""
+        blp.check_if_match(users.get(db_session(), user_id), UserSchema)
+        user = users.update(db_session(), user_id, data)
+        db_session().commit()
+        return user

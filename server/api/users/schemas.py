@@ -1,0 +1,36 @@
+"""User schemas."""
+
+import marshmallow as ma
+
+from server.api.common import ListArgs, RegistrySchema, name_field
+from server.domain.actor import Role
+
+
+class UserSchema(RegistrySchema):
+    """A person who logs in; the password is write-only."""
+
+    org_id = ma.fields.Integer(dump_only=True)
+    name = name_field(required=True)
+    login = ma.fields.String(
+        required=True,
+        validate=ma.validate.Regexp(
+            r"^[A-Za-z0-9._@-]{3,100}$", error="3 to 100 letters, digits or . _ @ -"
+        ),
+    )
+    role = ma.fields.Enum(Role, by_value=True, required=True)
+    site_ids = ma.fields.List(ma.fields.Integer(), metadata={"description": "Sites worked on"})
+    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
+    is_superuser = ma.fields.Boolean(
+        dump_only=True, metadata={"description": "Operates the installation"}
+    )
+
+
+class UserUpdateSchema(UserSchema):
+    """Fields a PATCH may change; a new password revokes the user's tokens."""
+
+
+class UserListArgs(ListArgs):
+    """Filters for the user list."""
+
+    site_id = ma.fields.Integer()
+    role = ma.fields.Enum(Role, by_value=True)

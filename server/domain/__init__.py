@@ -1,0 +1,1 @@
+"""Vigil's core: models, services and rules. Knows nothing of HTTP."""

@@ -1,0 +1,50 @@
+"""Authorization: who may do what, on which tenant and which sites."""
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain.actor import Actor, Role
+from server.domain.errors import Forbidden, NotFound
+
+T = TypeVar("T")
+
+# Read access to the registry is open to every role within its sites; writes are not.
+MANAGE_SITES = frozenset({Role.ADMIN})
+MANAGE_REGISTRY = frozenset({Role.ADMIN, Role.SUPERVISOR})
+READ_PEOPLE = frozenset({Role.ADMIN, Role.SUPERVISOR})
+MANAGE_USERS = frozenset({Role.ADMIN})
+MANAGE_DEVICES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+READ_AUDIT = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
+
+def require_role(actor: Actor, allowed: frozenset[Role]) -> None:
+    """Refuse an actor whose role is not in allowed."""
+    if actor.role not in allowed:
+        raise Forbidden(f"role '{actor.role}' may not do this")
+
+
+def require_sites(actor: Actor, site_ids: set[int] | list[int] | tuple[int, ...]) -> None:
+    """Refuse an actor who does not work on every one of these sites."""
+    if actor.all_sites:
+        return
+    outside = set(site_ids) - actor.site_ids
+    if outside:
+        raise Forbidden("not assigned to site(s) " + ", ".join(map(str, sorted(outside))))
+
+
+def scoped(stmt: Select[Any], model: Any, actor: Actor) -> Select[Any]:
+    """Limit a query on a site-bound model to the actor's tenant and sites."""
+    stmt = stmt.where(model.org_id == actor.org_id)
+    if not actor.all_sites:
+        stmt = stmt.where(model.site_id.in_(actor.site_ids))
+    return stmt
+
+
+def get_scoped(session: Session, model: type[T], object_id: int, actor: Actor) -> T:
+    """Fetch a site-bound object the actor may see, or raise NotFound (never leak existence)."""
+    obj = session.scalar(scoped(select(model), model, actor).where(model.id == object_id))  # type: ignore[attr-defined]
+    if obj is None:
+        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+    return obj

@@ -1,0 +1,27 @@
+"""Every mapped table, importable from one place (Alembic and services use this)."""
+
+from server.domain.models.assets import Asset, AssetKind
+from server.domain.models.audit import AuditEvent
+from server.domain.models.checkpoints import Checkpoint, PhysicalTag, PhysicalTagKind
+from server.domain.models.devices import Device, device_sites
+from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
+from server.domain.models.users import ApiToken, LoginFailure, User, user_sites
+
+__all__ = [
+    "ApiToken",
+    "Asset",
+    "AssetKind",
+    "AuditEvent",
+    "Checkpoint",
+    "Device",
+    "LoginFailure",
+    "Organization",
+    "PhysicalTag",
+    "PhysicalTagKind",
+    "Site",
+    "User",
+    "Zone",
+    "ZoneKind",
+    "device_sites",
+    "user_sites",
+]

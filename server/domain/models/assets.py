@@ -1,0 +1,41 @@
+"""Equipment engineers inspect."""
+
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base
+from server.domain.models.mixins import Registry, Tenanted
+
+
+class AssetKind(enum.StrEnum):
+    """Kinds of plant Vigil knows inspection forms for."""
+
+    GENERATOR = "generator"
+    TRANSFORMER = "transformer"
+    SWITCHGEAR = "switchgear"
+    UPS = "ups"
+    FIRE_PUMP = "fire_pump"
+    OTHER = "other"
+
+
+class Asset(Registry, Tenanted, Base):
+    """A piece of equipment with its nameplate ratings."""
+
+    __tablename__ = "assets"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), index=True)
+    kind: Mapped[AssetKind] = mapped_column(
+        Enum(
+            AssetKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    make: Mapped[str] = mapped_column(String(200), default="")
+    model: Mapped[str] = mapped_column(String(200), default="")
+    serial_number: Mapped[str] = mapped_column(String(100), default="")
+    # [{"name": "rated_power", "value": 500, "unit": "kW"}, ...]
+    ratings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -1,0 +1,59 @@
+"""Organizations (tenants), their sites and the zones inside a site."""
+
+import enum
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base
+from server.domain.models.mixins import Registry, Tenanted
+
+
+class Organization(Registry, Base):
+    """A tenant: a property-management company or one operator."""
+
+    __tablename__ = "organizations"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+    @property
+    def org_id(self) -> int:
+        """An organization is its own tenant (lets the audit trail treat it like the rest)."""
+        return self.id
+
+
+class Site(Registry, Tenanted, Base):
+    """A property: an estate, a tower, a campus; schedules run in its timezone."""
+
+    __tablename__ = "sites"
+    __table_args__ = (UniqueConstraint("org_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+
+
+class ZoneKind(enum.StrEnum):
+    """What a zone is on the ground."""
+
+    BUILDING = "building"
+    FLOOR = "floor"
+    CAR_PARK = "car_park"
+    PLANT_ROOM = "plant_room"
+    OUTDOOR = "outdoor"
+    OTHER = "other"
+
+
+class Zone(Registry, Tenanted, Base):
+    """A building or area inside a site."""
+
+    __tablename__ = "zones"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ZoneKind] = mapped_column(
+        Enum(ZoneKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+
+    site: Mapped[Site] = relationship(lazy="raise")

@@ -1,0 +1,1 @@
+"""Domain services: they flush, never commit; the caller owns the transaction."""

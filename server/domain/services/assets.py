@@ -1,0 +1,49 @@
+"""Equipment on a site."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access
+from server.domain.actor import current_actor
+from server.domain.models import Asset
+from server.domain.services import registry
+from server.domain.services.text import name_filter
+
+SORTABLE = ("name", "kind", "site_id", "zone_id", "created_at", "updated_at")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """Assets on the current actor's sites."""
+    stmt = access.scoped(select(Asset), Asset, current_actor())
+    for field in ("site_id", "zone_id", "kind", "active"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(Asset, field) == filters[field])
+    if filters.get("q"):
+        stmt = stmt.where(name_filter(filters["q"], Asset.name, Asset.make, Asset.model))
+    return stmt
+
+
+def get(session: Session, asset_id: int) -> Asset:
+    """One asset on the current actor's sites."""
+    return access.get_scoped(session, Asset, asset_id, current_actor())
+
+
+def create(session: Session, data: dict[str, Any]) -> Asset:
+    """Register a piece of equipment."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    registry.site_for_write(session, actor, data["site_id"])
+    registry.check_zone(session, data["site_id"], data.get("zone_id"))
+    return registry.create(session, Asset(org_id=actor.org_id, **data))
+
+
+def update(session: Session, asset_id: int, data: dict[str, Any]) -> Asset:
+    """Change or deactivate an asset."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    asset = get(session, asset_id)
+    if "zone_id" in data:
+        registry.check_zone(session, asset.site_id, data["zone_id"])
+    return registry.update(session, asset, data)

@@ -1,0 +1,121 @@
+"""Logging in: bearer tokens, their resolution to an actor, and login throttling."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from server.domain import passwords
+from server.domain.actor import Actor
+from server.domain.clock import utcnow
+from server.domain.errors import Throttled, Unauthenticated
+from server.domain.models import ApiToken, LoginFailure, Organization, User
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    """Token lifetime and how many failed logins are tolerated per window."""
+
+    token_ttl: timedelta = timedelta(hours=12)
+    window: timedelta = timedelta(minutes=15)
+    max_failures_per_login: int = 5
+    max_failures_per_address: int = 50
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new token; the plain value exists only here and in the response that carries it."""
+
+    token: str
+    record: ApiToken
+
+
+def token_hash(token: str) -> str:
+    """Tokens are 256 random bits, so a plain SHA-256 is a safe way to store them."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def actor_for(user: User) -> Actor:
+    """The actor a user acts as."""
+    return Actor(
+        user_id=user.id,
+        org_id=user.org_id,
+        role=user.role,
+        site_ids=frozenset(s.id for s in user.sites),
+        is_superuser=user.is_superuser,
+        label=f"{user.name} ({user.login})",
+    )
+
+
+def _check_throttle(session: Session, login: str, remote_addr: str, policy: AuthPolicy) -> None:
+    since = utcnow() - policy.window
+    recent = select(func.count()).where(LoginFailure.at >= since)
+    by_login = session.scalar(recent.where(LoginFailure.login == login)) or 0
+    by_addr = session.scalar(recent.where(LoginFailure.remote_addr == remote_addr)) or 0
+    if by_login >= policy.max_failures_per_login or by_addr >= policy.max_failures_per_address:
+        raise Throttled(
+            "too many failed logins; try again later", int(policy.window.total_seconds())
+        )
+
+
+def login(
+    session: Session, login: str, password: str, remote_addr: str, policy: AuthPolicy
+) -> IssuedToken:
+    """Exchange a login and password for a new bearer token."""
+    login = login.strip().lower()
+    _check_throttle(session, login, remote_addr, policy)
+    user = session.scalar(
+        select(User)
+        .join(Organization, Organization.id == User.org_id)
+        .where(User.login == login, User.active, Organization.active)
+    )
+    if not passwords.verify(user.password_hash if user else None, password) or user is None:
+        session.add(LoginFailure(login=login, remote_addr=remote_addr))
+        session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - policy.window))
+        session.flush()
+        raise Unauthenticated("wrong login or password")
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    session.execute(delete(LoginFailure).where(LoginFailure.login == login))
+    plain = secrets.token_urlsafe(32)
+    record = ApiToken(
+        user=user, token_hash=token_hash(plain), expires_at=utcnow() + policy.token_ttl
+    )
+    session.add(record)
+    session.flush()
+    return IssuedToken(plain, record)
+
+
+def resolve(session: Session, token: str) -> tuple[ApiToken, Actor]:
+    """The live token and its actor, or Unauthenticated."""
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Organization, Organization.id == User.org_id)
+        .where(
+            ApiToken.token_hash == token_hash(token),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > utcnow(),
+            User.active,
+            Organization.active,
+        )
+    ).first()
+    if row is None:
+        raise Unauthenticated("invalid, expired or revoked token")
+    return row[0], actor_for(row[1])
+
+
+def revoke(record: ApiToken) -> None:
+    """Log out: the token stops working at once."""
+    record.revoked_at = utcnow()
+
+
+def revoke_all(session: Session, user_id: int) -> None:
+    """Revoke every live token of a user (deactivated, or password changed)."""
+    for record in session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+    ):
+        record.revoked_at = utcnow()

@@ -1,0 +1,93 @@
+"""Checkpoints and the physical chips fixed at them."""
+
+import re
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access
+from server.domain.actor import current_actor
+from server.domain.errors import Invalid
+from server.domain.models import Checkpoint, PhysicalTag, PhysicalTagKind
+from server.domain.services import registry
+from server.domain.services.text import name_filter
+
+SORTABLE = ("name", "code", "site_id", "zone_id", "created_at", "updated_at")
+_SEPARATORS = re.compile(r"[\s:\-.]")
+_UID = re.compile(r"^[0-9A-Z]{4,64}$")
+
+
+def normalise_uid(raw: str) -> str:
+    """One spelling per chip: '04:a2:1f' and '04 A2 1F' are the same NFC tag."""
+    uid = _SEPARATORS.sub("", raw).upper()
+    if not _UID.match(uid):
+        raise Invalid(f"'{raw}' is not a chip id", {"physical_tags": ["4 to 64 letters or digits"]})
+    return uid
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """Checkpoints on the current actor's sites."""
+    stmt = access.scoped(select(Checkpoint), Checkpoint, current_actor())
+    for field in ("site_id", "zone_id", "active"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(Checkpoint, field) == filters[field])
+    if filters.get("q"):
+        stmt = stmt.where(name_filter(filters["q"], Checkpoint.name, Checkpoint.code))
+    return stmt
+
+
+def get(session: Session, checkpoint_id: int) -> Checkpoint:
+    """One checkpoint on the current actor's sites."""
+    return access.get_scoped(session, Checkpoint, checkpoint_id, current_actor())
+
+
+def _tags(org_id: int, raw: list[dict[str, str]]) -> list[PhysicalTag]:
+    seen: set[tuple[PhysicalTagKind, str]] = set()
+    tags = []
+    for item in raw:
+        key = (PhysicalTagKind(item["kind"]), normalise_uid(item["uid"]))
+        if key not in seen:
+            seen.add(key)
+            tags.append(PhysicalTag(org_id=org_id, kind=key[0], uid=key[1]))
+    return tags
+
+
+def _tag_list(checkpoint: Checkpoint) -> list[str]:
+    return [f"{t.kind.value}:{t.uid}" for t in checkpoint.physical_tags]
+
+
+def create(session: Session, data: dict[str, Any]) -> Checkpoint:
+    """Add a checkpoint to a site."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    registry.site_for_write(session, actor, data["site_id"])
+    registry.check_zone(session, data["site_id"], data.get("zone_id"))
+    data = dict(data)
+    tags = _tags(actor.org_id, data.pop("physical_tags", []))
+    checkpoint = Checkpoint(org_id=actor.org_id, **data)
+    checkpoint.physical_tags = tags
+    extra = {"physical_tags": _tag_list(checkpoint)} if tags else None
+    return registry.create(session, checkpoint, extra)
+
+
+def update(session: Session, checkpoint_id: int, data: dict[str, Any]) -> Checkpoint:
+    """Change, move or deactivate a checkpoint; physical_tags, when given, replaces the list."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    checkpoint = get(session, checkpoint_id)
+    data = dict(data)
+    if "zone_id" in data:
+        registry.check_zone(session, checkpoint.site_id, data["zone_id"])
+    extra = None
+    if "physical_tags" in data:
+        before = _tag_list(checkpoint)
+        wanted = {(t.kind, t.uid): t for t in _tags(actor.org_id, data.pop("physical_tags"))}
+        kept = [t for t in checkpoint.physical_tags if (t.kind, t.uid) in wanted]
+        kept_keys = {(t.kind, t.uid) for t in kept}
+        checkpoint.physical_tags = kept + [t for k, t in wanted.items() if k not in kept_keys]
+        # Removed chips must be gone before new ones with the same uid are inserted.
+        registry.flush(session)
+        after = _tag_list(checkpoint)
+        extra = {"physical_tags": [before, after]} if sorted(before) != sorted(after) else None
+    return registry.update(session, checkpoint, data, extra)

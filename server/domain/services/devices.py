@@ -1,0 +1,75 @@
+"""Handheld devices registered to an organization and its sites."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access
+from server.domain.actor import current_actor
+from server.domain.errors import Invalid, NotFound
+from server.domain.models import Device, device_sites
+from server.domain.services import registry
+from server.domain.services.text import name_filter
+
+SORTABLE = ("serial", "label", "last_seen_at", "created_at", "updated_at")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """Devices on the current actor's sites."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_DEVICES)
+    stmt = select(Device).where(Device.org_id == actor.org_id)
+    if not actor.all_sites:
+        shared = select(device_sites.c.device_id).where(device_sites.c.site_id.in_(actor.site_ids))
+        stmt = stmt.where(Device.id.in_(shared))
+    if filters.get("site_id") is not None:
+        on_site = select(device_sites.c.device_id).where(
+            device_sites.c.site_id == filters["site_id"]
+        )
+        stmt = stmt.where(Device.id.in_(on_site))
+    if filters.get("active") is not None:
+        stmt = stmt.where(Device.active == filters["active"])
+    if filters.get("q"):
+        stmt = stmt.where(name_filter(filters["q"], Device.serial, Device.label))
+    return stmt
+
+
+def get(session: Session, device_id: int) -> Device:
+    """One device the current actor manages."""
+    device = session.scalar(list_query({}).where(Device.id == device_id))
+    if device is None:
+        raise NotFound(f"device {device_id} not found")
+    return device
+
+
+def _assign(session: Session, site_ids: list[int]) -> list[Any]:
+    actor = current_actor()
+    if not site_ids and not actor.all_sites:
+        raise Invalid("a device needs a site", {"site_ids": ["at least one of your sites"]})
+    return registry.sites_for_assignment(session, actor, site_ids)
+
+
+def create(session: Session, data: dict[str, Any]) -> Device:
+    """Register a handheld by its serial number."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_DEVICES)
+    data = dict(data)
+    sites = _assign(session, data.pop("site_ids", []))
+    device = Device(org_id=actor.org_id, **data)
+    device.sites = sites
+    return registry.create(session, device, {"site_ids": [s.id for s in sites]})
+
+
+def update(session: Session, device_id: int, data: dict[str, Any]) -> Device:
+    """Relabel, move between sites, or deactivate a device."""
+    device = get(session, device_id)
+    data = dict(data)
+    extra = {}
+    if "site_ids" in data:
+        before = [s.id for s in device.sites]
+        device.sites = _assign(session, data.pop("site_ids"))
+        after = [s.id for s in device.sites]
+        if sorted(before) != sorted(after):
+            extra["site_ids"] = [before, after]
+    return registry.update(session, device, data, extra)

@@ -1,0 +1,40 @@
+"""Paging and sorting a query, with sort keys limited to what a resource allows."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from server.domain.errors import Invalid
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which slice of a list to return, and in what order."""
+
+    page: int = 1
+    page_size: int = 50
+    sort: str | None = None
+
+
+def fetch_page(
+    session: Session,
+    stmt: Select[Any],
+    model: Any,
+    request: PageRequest,
+    sortable: tuple[str, ...],
+) -> tuple[list[Any], int]:
+    """Return (items, total); sort is a field name, '-' in front for descending."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if request.sort:
+        field = request.sort.removeprefix("-")
+        if field not in sortable:
+            raise Invalid(f"cannot sort by '{field}'", {"sort": [f"one of: {', '.join(sortable)}"]})
+        column = getattr(model, field)
+        stmt = stmt.order_by(column.desc() if request.sort.startswith("-") else column.asc())
+    # The id keeps pages stable when the sort key has ties.
+    stmt = stmt.order_by(model.id.desc() if (request.sort or "").startswith("-") else model.id)
+    offset = (request.page - 1) * request.page_size
+    items = list(session.scalars(stmt.offset(offset).limit(request.page_size)))
+    return items, int(total or 0)

@@ -1,0 +1,81 @@
+"""Organizations (tenants) and their first admin."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import passwords
+from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
+from server.domain.errors import Forbidden, NotFound
+from server.domain.models import Organization, User
+from server.domain.services import registry
+from server.domain.services.text import name_filter
+from server.domain.services.users import check_password
+
+SORTABLE = ("name", "created_at", "updated_at")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """All organizations for an operator of the installation, one's own for everyone else."""
+    actor = current_actor()
+    stmt = select(Organization)
+    if not actor.is_superuser:
+        stmt = stmt.where(Organization.id == actor.org_id)
+    if filters.get("active") is not None:
+        stmt = stmt.where(Organization.active == filters["active"])
+    if filters.get("q"):
+        stmt = stmt.where(name_filter(filters["q"], Organization.name))
+    return stmt
+
+
+def get(session: Session, org_id: int) -> Organization:
+    """One organization the actor may see."""
+    org = session.scalar(list_query({}).where(Organization.id == org_id))
+    if org is None:
+        raise NotFound(f"organization {org_id} not found")
+    return org
+
+
+def create(session: Session, name: str, admin: dict[str, Any] | None = None) -> Organization:
+    """Create a tenant, and its first admin when given; only operators of the installation may."""
+    actor = current_actor()
+    if not actor.is_superuser:
+        raise Forbidden("only operators of this installation create organizations")
+    # The new tenant's own trail starts with its creation, attributed to the operator.
+    org = registry.create(session, Organization(name=name))
+    if admin:
+        create_first_admin(session, org, admin)
+    return org
+
+
+def create_first_admin(session: Session, org: Organization, admin: dict[str, Any]) -> User:
+    """An admin for a new organization, created on the organization's behalf."""
+    check_password(admin["password"])
+    user = User(
+        org_id=org.id,
+        name=admin["name"],
+        login=admin["login"].strip().lower(),
+        role=Role.ADMIN,
+        password_hash=passwords.hash_password(admin["password"]),
+        is_superuser=admin.get("is_superuser", False),
+    )
+    token = set_actor(
+        Actor(None, org.id, Role.ADMIN, is_superuser=True, label=current_actor().label)
+    )
+    try:
+        registry.create(session, user)
+    finally:
+        reset_actor(token)
+    return user
+
+
+def update(session: Session, org_id: int, data: dict[str, Any]) -> Organization:
+    """Rename an organization; only operators deactivate one."""
+    actor = current_actor()
+    org = get(session, org_id)
+    if "active" in data and not actor.is_superuser:
+        raise Forbidden("only operators of this installation deactivate organizations")
+    if not actor.is_superuser and actor.role is not Role.ADMIN:
+        raise Forbidden(f"role '{actor.role}' may not do this")
+    return registry.update(session, org, data)

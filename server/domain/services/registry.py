@@ -1,0 +1,118 @@
+"""What every registry object shares: tenant-safe lookups, audited create and update."""
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from server.db import Base
+from server.domain import access
+from server.domain.actor import Actor
+from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.models import Site, Zone
+from server.domain.services import audit
+
+_SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
+
+
+def _unique_columns(error: IntegrityError) -> list[str]:
+    """The columns of the unique constraint an INSERT or UPDATE broke, on either engine."""
+    name = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    if name:
+        for table in Base.metadata.tables.values():
+            for constraint in table.constraints:
+                if constraint.name == name:
+                    return [c.name for c in constraint.columns]
+    match = _SQLITE_UNIQUE.search(str(error.orig))
+    if match:
+        return [part.split(".")[-1].strip() for part in match.group(1).split(",")]
+    return []
+
+
+def flush(session: Session) -> None:
+    """Flush, turning a unique-constraint violation into a Conflict that names the fields."""
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError as error:
+        fields = [c for c in _unique_columns(error) if c not in {"org_id", "site_id"}]
+        if not fields:
+            raise
+        raise Conflict(
+            f"another object already has this {', '.join(fields)}",
+            {field: ["already in use"] for field in fields},
+        ) from error
+
+
+def site_for_write(session: Session, actor: Actor, site_id: int) -> Site:
+    """The active site an actor may add things to."""
+    site = session.scalar(select(Site).where(Site.id == site_id, Site.org_id == actor.org_id))
+    if site is None or not (actor.all_sites or site.id in actor.site_ids):
+        raise Invalid(f"site {site_id} not found", {"site_id": ["unknown site"]})
+    if not site.active:
+        raise Invalid(f"site {site_id} is deactivated", {"site_id": ["site is deactivated"]})
+    return site
+
+
+def check_zone(session: Session, site_id: int, zone_id: int | None) -> None:
+    """A zone, when given, must belong to the same site."""
+    if zone_id is None:
+        return
+    zone = session.get(Zone, zone_id)
+    if zone is None or zone.site_id != site_id:
+        raise Invalid(
+            f"zone {zone_id} is not in site {site_id}", {"zone_id": ["not a zone of this site"]}
+        )
+
+
+def sites_for_assignment(session: Session, actor: Actor, site_ids: list[int]) -> list[Site]:
+    """Sites of the actor's tenant to assign to a user or device; the actor must work on them."""
+    access.require_sites(actor, site_ids)
+    sites = list(
+        session.scalars(select(Site).where(Site.org_id == actor.org_id, Site.id.in_(site_ids)))
+    )
+    missing = set(site_ids) - {s.id for s in sites}
+    if missing:
+        raise Invalid(
+            "unknown site(s)", {"site_ids": [f"unknown site {i}" for i in sorted(missing)]}
+        )
+    return sites
+
+
+def create(session: Session, obj: Any, extra: dict[str, Any] | None = None) -> Any:
+    """Insert obj and record its creation."""
+    session.add(obj)
+    flush(session)
+    changes = {k: [None, v] for k, v in audit.snapshot(obj).items() if v not in (None, "", [])}
+    changes.update({k: [None, v] for k, v in (extra or {}).items()})
+    audit.record(session, "create", obj, changes)
+    return obj
+
+
+def update(
+    session: Session, obj: Any, data: dict[str, Any], extra: dict[str, list[Any]] | None = None
+) -> Any:
+    """Apply data to obj and record what changed; deactivation is an update of 'active'."""
+    before = audit.snapshot(obj)
+    for key, value in data.items():
+        setattr(obj, key, value)
+    changes = audit.diff(before, audit.snapshot(obj))
+    changes.update(extra or {})
+    if not changes:
+        return obj
+    flush(session)
+    action = "update"
+    if set(changes) == {"active"}:
+        action = "deactivate" if not obj.active else "reactivate"
+    audit.record(session, action, obj, changes)
+    return obj
+
+
+def get_in_org(session: Session, model: type, object_id: int, actor: Actor) -> Any:
+    """Fetch an object of the actor's tenant, or NotFound."""
+    obj = session.get(model, object_id)
+    if obj is None or obj.org_id != actor.org_id:
+        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
+    return obj

@@ -1,0 +1,114 @@
+"""People: who they are, their role and the sites they work on."""
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from server.domain import access, passwords
+from server.domain.actor import Role, current_actor
+from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.models import User, user_sites
+from server.domain.services import auth, registry
+from server.domain.services.text import name_filter
+
+SORTABLE = ("name", "login", "role", "created_at", "updated_at")
+MIN_PASSWORD_LENGTH = 10
+
+
+def check_password(password: str) -> None:
+    """A minimum length; argon2 makes guessing slow, length makes it hopeless."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            "password too short", {"password": [f"at least {MIN_PASSWORD_LENGTH} characters"]}
+        )
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """Users the current actor may see: all for admins, those sharing a site for supervisors."""
+    actor = current_actor()
+    access.require_role(actor, access.READ_PEOPLE)
+    stmt = select(User).where(User.org_id == actor.org_id)
+    if not actor.all_sites:
+        shared = select(user_sites.c.user_id).where(user_sites.c.site_id.in_(actor.site_ids))
+        stmt = stmt.where(User.id.in_(shared))
+    if filters.get("site_id") is not None:
+        on_site = select(user_sites.c.user_id).where(user_sites.c.site_id == filters["site_id"])
+        stmt = stmt.where(User.id.in_(on_site))
+    for field in ("role", "active"):
+        if filters.get(field) is not None:
+            stmt = stmt.where(getattr(User, field) == filters[field])
+    if filters.get("q"):
+        stmt = stmt.where(name_filter(filters["q"], User.name, User.login))
+    return stmt
+
+
+def get(session: Session, user_id: int) -> User:
+    """One user the current actor may see."""
+    user = session.scalar(list_query({}).where(User.id == user_id))
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def _site_ids(user: User) -> list[int]:
+    return [s.id for s in user.sites]
+
+
+def create(session: Session, data: dict[str, Any]) -> User:
+    """Add a user to the actor's organization."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_USERS)
+    data = dict(data)
+    check_password(password := data.pop("password"))
+    sites = registry.sites_for_assignment(session, actor, data.pop("site_ids", []))
+    user = User(
+        org_id=actor.org_id,
+        password_hash=passwords.hash_password(password),
+        **{**data, "login": data["login"].strip().lower()},
+    )
+    user.sites = sites
+    return registry.create(session, user, {"site_ids": _site_ids(user)} if sites else None)
+
+
+def _admins_left(session: Session, org_id: int, excluding: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                User.org_id == org_id, User.role == Role.ADMIN, User.active, User.id != excluding
+            )
+        )
+        or 0
+    )
+
+
+def update(session: Session, user_id: int, data: dict[str, Any]) -> User:
+    """Change a user's details, role, sites or password, or deactivate them."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_USERS)
+    user = get(session, user_id)
+    data = dict(data)
+    extra: dict[str, list[Any]] = {}
+    stays_admin = data.get("role", user.role) == Role.ADMIN and data.get("active", user.active)
+    if (
+        user.role == Role.ADMIN
+        and not stays_admin
+        and not _admins_left(session, user.org_id, user.id)
+    ):
+        raise Conflict("an organization keeps at least one active admin")
+    if "site_ids" in data:
+        before = _site_ids(user)
+        user.sites = registry.sites_for_assignment(session, actor, data.pop("site_ids"))
+        if sorted(before) != sorted(_site_ids(user)):
+            extra["site_ids"] = [before, _site_ids(user)]
+    if "password" in data:
+        check_password(password := data.pop("password"))
+        user.password_hash = passwords.hash_password(password)
+        auth.revoke_all(session, user.id)
+        extra["password"] = ["(hidden)", "(changed)"]
+    if "login" in data:
+        data["login"] = data["login"].strip().lower()
+    registry.update(session, user, data, extra)
+    if not user.active:
+        auth.revoke_all(session, user.id)
+    return user

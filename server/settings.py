@@ -1,0 +1,60 @@
+"""Configuration: defaults, then environment overrides, then what the caller passes."""
+
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def defaults() -> dict[str, Any]:
+    """The settings a fresh checkout runs with."""
+    return {
+        "DATABASE_URL": f"sqlite:///{INSTANCE / 'vigil.db'}",
+        # JSON bodies are small; uploads that need more set their own limit.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "TOKEN_TTL_HOURS": 12,
+        "LOGIN_WINDOW_MINUTES": 15,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
+        # argon2-cffi's RFC 9106 low-memory profile: t=3, 64 MiB, p=4.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_KIB": 65536,
+        "ARGON2_PARALLELISM": 4,
+        "LOG_LEVEL": "INFO",
+    }
+
+
+# Variables read from the environment: DATABASE_URL as is, the rest with a VIGIL_ prefix.
+_INTEGERS = {
+    "MAX_CONTENT_LENGTH",
+    "TOKEN_TTL_HOURS",
+    "LOGIN_WINDOW_MINUTES",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "ARGON2_TIME_COST",
+    "ARGON2_MEMORY_KIB",
+    "ARGON2_PARALLELISM",
+}
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) -> dict[str, Any]:
+    """Overrides found in the environment."""
+    found: dict[str, Any] = {}
+    if environ.get("DATABASE_URL"):
+        found["DATABASE_URL"] = environ["DATABASE_URL"]
+    for key in defaults():
+        raw = environ.get(f"VIGIL_{key}")
+        if raw is not None:
+            found[key] = int(raw) if key in _INTEGERS else raw
+    return found
+
+
+def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then overrides."""
+    return {**defaults(), **from_environment(), **(overrides or {})}
+
+
+# Cheap hashing for tests only: argon2 at production cost would dominate the suite's time.
+TEST_OVERRIDES = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
