@@ -1,1 +1,4 @@
-"""The handheld wire protocol and its reference client. Imports nothing from server/, flask or sqlalchemy."""
+"""The handheld wire protocol and its reference client.
+
+Imports nothing from server/, flask or sqlalchemy.
+"""

@@ -1,1 +1,4 @@
-"""QR tag payloads, rendering and label sheets. Imports nothing from server/, flask or sqlalchemy."""
+"""QR tag payloads, rendering and label sheets.
+
+Imports nothing from server/, flask or sqlalchemy.
+"""

@@ -1,5 +1,6 @@
 """Vigil's Blueprint: flask-smorest's, with optional If-Match and authentication built in."""
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -48,9 +49,13 @@ class Blueprint(flask_smorest.Blueprint):
         )
         return self.alt_response(403, schema=ErrorSchema, description="Role not allowed")(wrapper)
 
-    def check_if_match(self, obj: Any, schema: Any) -> None:
-        """Refuse a change made against a stale copy (412), when the client sent If-Match."""
-        if request.if_match:
-            etag = self._generate_etag(resolve_schema_instance(schema).dump(obj))
-            if etag not in request.if_match:
-                raise PreconditionFailed("the object changed since you read it; GET it again")
+    def if_match(self, schema: Any) -> Callable[[Any], None]:
+        """A precondition refusing a change to a stale copy (412) when If-Match was sent."""
+
+        def check(obj: Any) -> None:
+            if request.if_match:
+                etag = self._generate_etag(resolve_schema_instance(schema).dump(obj))
+                if etag not in request.if_match:
+                    raise PreconditionFailed("the object changed since you read it; GET it again")
+
+        return check

@@ -48,7 +48,6 @@ class AssetById(MethodView):
     @blp.response(200, AssetSchema)
     def patch(self, data, asset_id):
         """Change an asset; {"active": false} deactivates it (admin, supervisor)"""
-        blp.check_if_match(assets.get(db_session(), asset_id), AssetSchema)
-        asset = assets.update(db_session(), asset_id, data)
+        asset = assets.update(db_session(), asset_id, data, blp.if_match(AssetSchema))
         db_session().commit()
         return asset

@@ -56,7 +56,8 @@ class CheckpointById(MethodView):
     @blp.response(200, CheckpointSchema)
     def patch(self, data, checkpoint_id):
         """Change a checkpoint; {"active": false} deactivates it (admin, supervisor)"""
-        blp.check_if_match(checkpoints.get(db_session(), checkpoint_id), CheckpointSchema)
-        checkpoint = checkpoints.update(db_session(), checkpoint_id, data)
+        checkpoint = checkpoints.update(
+            db_session(), checkpoint_id, data, blp.if_match(CheckpointSchema)
+        )
         db_session().commit()
         return checkpoint

@@ -48,7 +48,6 @@ class DeviceById(MethodView):
     @blp.response(200, DeviceSchema)
     def patch(self, data, device_id):
         """Change a device; {"active": false} deactivates it (admin, supervisor)"""
-        blp.check_if_match(devices.get(db_session(), device_id), DeviceSchema)
-        device = devices.update(db_session(), device_id, data)
+        device = devices.update(db_session(), device_id, data, blp.if_match(DeviceSchema))
         db_session().commit()
         return device

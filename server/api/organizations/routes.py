@@ -54,7 +54,6 @@ class OrganizationById(MethodView):
     @blp.response(200, OrganizationSchema)
     def patch(self, data, org_id):
         """Rename an organization (admin); deactivate it (operators)"""
-        blp.check_if_match(organizations.get(db_session(), org_id), OrganizationSchema)
-        org = organizations.update(db_session(), org_id, data)
+        org = organizations.update(db_session(), org_id, data, blp.if_match(OrganizationSchema))
         db_session().commit()
         return org

@@ -54,9 +54,7 @@ class SiteById(MethodView):
     @blp.response(200, SiteSchema)
     def patch(self, data, site_id):
         """Change a site; {"active": false} deactivates it (admin)"""
-        site = sites.get(db_session(), site_id)
-        blp.check_if_match(site, SiteSchema)
-        site = sites.update(db_session(), site_id, data)
+        site = sites.update(db_session(), site_id, data, blp.if_match(SiteSchema))
         db_session().commit()
         return site
 
@@ -97,7 +95,6 @@ class ZoneById(MethodView):
     @blp.response(200, ZoneSchema)
     def patch(self, data, zone_id):
         """Change a zone; {"active": false} deactivates it (admin, supervisor)"""
-        blp.check_if_match(sites.get_zone(db_session(), zone_id), ZoneSchema)
-        zone = sites.update_zone(db_session(), zone_id, data)
+        zone = sites.update_zone(db_session(), zone_id, data, blp.if_match(ZoneSchema))
         db_session().commit()
         return zone

@@ -48,7 +48,6 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user; {"active": false} deactivates them and revokes their tokens (admin)"""
-        blp.check_if_match(users.get(db_session(), user_id), UserSchema)
-        user = users.update(db_session(), user_id, data)
+        user = users.update(db_session(), user_id, data, blp.if_match(UserSchema))
         db_session().commit()
         return user

@@ -9,6 +9,7 @@ from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.models import Asset
 from server.domain.services import registry
+from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
 SORTABLE = ("name", "kind", "site_id", "zone_id", "created_at", "updated_at")
@@ -39,11 +40,14 @@ def create(session: Session, data: dict[str, Any]) -> Asset:
     return registry.create(session, Asset(org_id=actor.org_id, **data))
 
 
-def update(session: Session, asset_id: int, data: dict[str, Any]) -> Asset:
+def update(
+    session: Session, asset_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> Asset:
     """Change or deactivate an asset."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     asset = get(session, asset_id)
+    registry.check(precondition, asset)
     if "zone_id" in data:
         registry.check_zone(session, asset.site_id, data["zone_id"])
     return registry.update(session, asset, data)

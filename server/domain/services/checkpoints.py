@@ -11,6 +11,7 @@ from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Checkpoint, PhysicalTag, PhysicalTagKind
 from server.domain.services import registry
+from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
 SORTABLE = ("name", "code", "site_id", "zone_id", "created_at", "updated_at")
@@ -71,11 +72,14 @@ def create(session: Session, data: dict[str, Any]) -> Checkpoint:
     return registry.create(session, checkpoint, extra)
 
 
-def update(session: Session, checkpoint_id: int, data: dict[str, Any]) -> Checkpoint:
+def update(
+    session: Session, checkpoint_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> Checkpoint:
     """Change, move or deactivate a checkpoint; physical_tags, when given, replaces the list."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     checkpoint = get(session, checkpoint_id)
+    registry.check(precondition, checkpoint)
     data = dict(data)
     if "zone_id" in data:
         registry.check_zone(session, checkpoint.site_id, data["zone_id"])

@@ -10,6 +10,7 @@ from server.domain.actor import current_actor
 from server.domain.errors import Invalid, NotFound
 from server.domain.models import Device, device_sites
 from server.domain.services import registry
+from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
 SORTABLE = ("serial", "label", "last_seen_at", "created_at", "updated_at")
@@ -61,9 +62,12 @@ def create(session: Session, data: dict[str, Any]) -> Device:
     return registry.create(session, device, {"site_ids": [s.id for s in sites]})
 
 
-def update(session: Session, device_id: int, data: dict[str, Any]) -> Device:
+def update(
+    session: Session, device_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> Device:
     """Relabel, move between sites, or deactivate a device."""
     device = get(session, device_id)
+    registry.check(precondition, device)
     data = dict(data)
     extra = {}
     if "site_ids" in data:

@@ -10,6 +10,7 @@ from server.domain.actor import Actor, Role, current_actor, reset_actor, set_act
 from server.domain.errors import Forbidden, NotFound
 from server.domain.models import Organization, User
 from server.domain.services import registry
+from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 from server.domain.services.users import check_password
 
@@ -70,12 +71,15 @@ def create_first_admin(session: Session, org: Organization, admin: dict[str, Any
     return user
 
 
-def update(session: Session, org_id: int, data: dict[str, Any]) -> Organization:
+def update(
+    session: Session, org_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> Organization:
     """Rename an organization; only operators deactivate one."""
     actor = current_actor()
-    org = get(session, org_id)
-    if "active" in data and not actor.is_superuser:
-        raise Forbidden("only operators of this installation deactivate organizations")
     if not actor.is_superuser and actor.role is not Role.ADMIN:
         raise Forbidden(f"role '{actor.role}' may not do this")
+    if "active" in data and not actor.is_superuser:
+        raise Forbidden("only operators of this installation deactivate organizations")
+    org = get(session, org_id)
+    registry.check(precondition, org)
     return registry.update(session, org, data)

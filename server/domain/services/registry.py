@@ -1,6 +1,7 @@
 """What every registry object shares: tenant-safe lookups, audited create and update."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,9 @@ from server.domain.actor import Actor
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.models import Site, Zone
 from server.domain.services import audit
+
+# A check the caller wants on the current state before it changes (the API's If-Match).
+Precondition = Callable[[Any], None] | None
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: (.+)")
 
@@ -79,6 +83,12 @@ def sites_for_assignment(session: Session, actor: Actor, site_ids: list[int]) ->
             "unknown site(s)", {"site_ids": [f"unknown site {i}" for i in sorted(missing)]}
         )
     return sites
+
+
+def check(precondition: Precondition, obj: Any) -> None:
+    """Run the caller's precondition, after access checks and before any change."""
+    if precondition is not None:
+        precondition(obj)
 
 
 def create(session: Session, obj: Any, extra: dict[str, Any] | None = None) -> Any:

@@ -12,6 +12,7 @@ from server.domain.actor import current_actor
 from server.domain.errors import Invalid, NotFound
 from server.domain.models import Site, Zone
 from server.domain.services import registry
+from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
 SORTABLE = ("name", "created_at", "updated_at")
@@ -60,11 +61,14 @@ def create(session: Session, data: dict[str, Any]) -> Site:
     return registry.create(session, Site(org_id=actor.org_id, **data))
 
 
-def update(session: Session, site_id: int, data: dict[str, Any]) -> Site:
+def update(
+    session: Session, site_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> Site:
     """Change or deactivate a site."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_SITES)
     site = get(session, site_id)
+    registry.check(precondition, site)
     if "timezone" in data:
         check_timezone(data["timezone"])
     return registry.update(session, site, data)
@@ -97,8 +101,12 @@ def create_zone(session: Session, data: dict[str, Any]) -> Zone:
     return registry.create(session, Zone(org_id=actor.org_id, **data))
 
 
-def update_zone(session: Session, zone_id: int, data: dict[str, Any]) -> Zone:
+def update_zone(
+    session: Session, zone_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> Zone:
     """Rename, re-kind or deactivate a zone."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
-    return registry.update(session, get_zone(session, zone_id), data)
+    zone = get_zone(session, zone_id)
+    registry.check(precondition, zone)
+    return registry.update(session, zone, data)

@@ -10,6 +10,7 @@ from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.models import User, user_sites
 from server.domain.services import auth, registry
+from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
 SORTABLE = ("name", "login", "role", "created_at", "updated_at")
@@ -82,11 +83,14 @@ def _admins_left(session: Session, org_id: int, excluding: int) -> int:
     )
 
 
-def update(session: Session, user_id: int, data: dict[str, Any]) -> User:
+def update(
+    session: Session, user_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> User:
     """Change a user's details, role, sites or password, or deactivate them."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_USERS)
     user = get(session, user_id)
+    registry.check(precondition, user)
     data = dict(data)
     extra: dict[str, list[Any]] = {}
     stays_admin = data.get("role", user.role) == Role.ADMIN and data.get("active", user.active)

@@ -1,0 +1,50 @@
+# Vigil: `make run` serves on http://127.0.0.1:5000, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+
+.PHONY: run test lint bench demo clean
+
+# A virtualenv per checkout; Debian ships venv separately, so install it when missing and allowed.
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); \
+	  else echo "Python's venv module is missing: sudo apt-get install python3-venv" >&2; exit 1; fi; }
+	@$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.run-deps: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	@touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	$(BIN)/flask --app server init
+	@echo "Vigil on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'server:create_app()'
+
+demo: $(VENV)/.run-deps
+	$(BIN)/flask --app server init
+	$(BIN)/flask --app server demo
+
+lint: $(VENV)/.dev-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# pytest exits 5 when it collected nothing: a vanished suite must fail, loudly.
+test: lint
+	@$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; \
+	  [ $$rc -eq 5 ] && echo "pytest collected no tests: the suite is missing" >&2; exit $$rc; }
+
+bench: $(VENV)/.dev-deps
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

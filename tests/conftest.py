@@ -1,0 +1,84 @@
+"""Fixtures: one migrated database per run, one rolled-back transaction per test."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from server import create_app, migrate
+from server.domain.clock import reset_clock
+from server.settings import TEST_OVERRIDES
+from tests.databases import create_database, drop_database
+from tests.factories import Factory
+from tests.world import World, build_world
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The run's database, migrated to head with Alembic (the real upgrade path)."""
+    url = create_database(tmp_path_factory.mktemp("db"))
+    migrate.upgrade(url)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Any) -> Iterator[str]:
+    """An empty database of its own, for tests that commit for real (CLI, servers, migrations)."""
+    url = create_database(tmp_path)
+    yield url
+    drop_database(url)
+
+
+def make_test_app(database_url: str, **config: Any) -> Flask:
+    """An app configured for tests: cheap password hashing, quiet logs."""
+    return create_app(
+        {"DATABASE_URL": database_url, "TESTING": True, "LOG_LEVEL": "WARNING"}
+        | TEST_OVERRIDES
+        | config
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    """The app every API test talks to."""
+    app = make_test_app(database_url)
+    yield app
+    app.extensions["vigil"].engine.dispose()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test; requests join it."""
+    vigil = app.extensions["vigil"]
+    connection = vigil.engine.connect()
+    outer = connection.begin()
+    vigil.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+    session = vigil.sessionmaker()
+    yield session
+    session.close()
+    outer.rollback()
+    connection.close()
+    vigil.sessionmaker.configure(bind=vigil.engine, join_transaction_mode="conservative_savepoint")
+    reset_clock()
+
+
+@pytest.fixture
+def client(app: Flask, db: Session) -> FlaskClient:
+    """A test client whose requests see (and roll back with) the test's data."""
+    return app.test_client()
+
+
+@pytest.fixture
+def make(db: Session) -> Factory:
+    """Factories for objects with sane defaults: make.site(org), make.user(org, role=...)."""
+    return Factory(db)
+
+
+@pytest.fixture
+def world(make: Factory) -> "World":
+    """Tenant A (sites A1, A2) and tenant B (site B1), with every role in A1."""
+    return build_world(make)

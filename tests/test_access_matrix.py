@@ -1,0 +1,232 @@
+"""Tenant, role and site scope on every endpoint; an endpoint missing from the table fails."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.world import Place, World
+
+ADMIN, SUP, GUARD, ENG = "admin", "supervisor", "guard", "engineer"
+EVERYONE = frozenset({ADMIN, SUP, GUARD, ENG})
+MANAGERS = frozenset({ADMIN, SUP})
+ONLY_ADMIN = frozenset({ADMIN})
+NOBODY: frozenset[str] = frozenset()
+SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 204}
+
+# Endpoints anyone may call, and the pages of the API's own documentation.
+PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/health")}
+DOCS = {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
+
+Target = Callable[[Place, World], tuple[str, dict[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One endpoint: who may call it, and how to aim it at a place's objects."""
+
+    method: str
+    rule: str
+    allowed: frozenset[str]
+    target: Target
+    # "site": bound to a place's site; "tenant": to its organization; None: to nothing.
+    scope: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def fixed(path: str, body: dict[str, Any] | None = None) -> Target:
+    return lambda place, world: (path, body)
+
+
+def _item(collection: str, attr: str, body: dict[str, Any] | None = None) -> Target:
+    return lambda p, w: (f"/api/v1/{collection}/{getattr(p, attr).id}", body)
+
+
+def _create(collection: str, body: Callable[[Place], dict[str, Any]]) -> Target:
+    return lambda p, w: (f"/api/v1/{collection}", body(p))
+
+
+def _registry(collection: str, attr: str, body: Callable[[Place], dict[str, Any]]) -> list[Case]:
+    rule = f"/api/v1/{collection}"
+    item = f"{rule}/<int:{attr}_id>"
+    return [
+        Case("GET", rule, EVERYONE, fixed(rule)),
+        Case("POST", rule, MANAGERS, _create(collection, body), "site"),
+        Case("GET", item, EVERYONE, _item(collection, attr), "site"),
+        Case("PATCH", item, MANAGERS, _item(collection, attr, {"name": "Renamed"}), "site"),
+    ]
+
+
+def _org_item(body: dict[str, Any] | None = None) -> Target:
+    return lambda p, w: (f"/api/v1/organizations/{p.site.org_id}", body)
+
+
+CASES = [
+    Case("DELETE", "/api/v1/auth/token", EVERYONE, fixed("/api/v1/auth/token")),
+    Case("GET", "/api/v1/auth/me", EVERYONE, fixed("/api/v1/auth/me")),
+    Case("GET", "/api/v1/organizations", EVERYONE, fixed("/api/v1/organizations")),
+    Case("POST", "/api/v1/organizations", NOBODY, fixed("/api/v1/organizations", {"name": "T"})),
+    Case("GET", "/api/v1/organizations/<int:org_id>", EVERYONE, _org_item(), "tenant"),
+    Case(
+        "PATCH",
+        "/api/v1/organizations/<int:org_id>",
+        ONLY_ADMIN,
+        _org_item({"name": "Renamed tenant"}),
+        "tenant",
+    ),
+    Case("GET", "/api/v1/sites", EVERYONE, fixed("/api/v1/sites")),
+    Case(
+        "POST",
+        "/api/v1/sites",
+        ONLY_ADMIN,
+        fixed("/api/v1/sites", {"name": "New", "timezone": "Asia/Shanghai"}),
+    ),
+    Case("GET", "/api/v1/sites/<int:site_id>", EVERYONE, _item("sites", "site"), "site"),
+    Case(
+        "PATCH",
+        "/api/v1/sites/<int:site_id>",
+        ONLY_ADMIN,
+        _item("sites", "site", {"name": "Renamed"}),
+        "site",
+    ),
+    *_registry("zones", "zone", lambda p: {"site_id": p.site.id, "name": "Z", "kind": "floor"}),
+    *_registry(
+        "checkpoints", "checkpoint", lambda p: {"site_id": p.site.id, "name": "C", "code": "NEW-1"}
+    ),
+    *_registry("assets", "asset", lambda p: {"site_id": p.site.id, "name": "UPS", "kind": "ups"}),
+    Case("GET", "/api/v1/users", MANAGERS, fixed("/api/v1/users")),
+    Case(
+        "POST",
+        "/api/v1/users",
+        ONLY_ADMIN,
+        _create(
+            "users",
+            lambda p: {
+                "name": "N",
+                "login": "new.guard",
+                "role": "guard",
+                "password": "long enough password",
+                "site_ids": [p.site.id],
+            },
+        ),
+        "site",
+    ),
+    Case("GET", "/api/v1/users/<int:user_id>", MANAGERS, _item("users", "guard"), "site"),
+    Case(
+        "PATCH",
+        "/api/v1/users/<int:user_id>",
+        ONLY_ADMIN,
+        _item("users", "guard", {"name": "Renamed"}),
+        "site",
+    ),
+    Case("GET", "/api/v1/devices", MANAGERS, fixed("/api/v1/devices")),
+    Case(
+        "POST",
+        "/api/v1/devices",
+        MANAGERS,
+        _create("devices", lambda p: {"serial": "NEW-SN", "site_ids": [p.site.id]}),
+        "site",
+    ),
+    Case("GET", "/api/v1/devices/<int:device_id>", MANAGERS, _item("devices", "device"), "site"),
+    Case(
+        "PATCH",
+        "/api/v1/devices/<int:device_id>",
+        MANAGERS,
+        _item("devices", "device", {"label": "Renamed"}),
+        "site",
+    ),
+    Case("GET", "/api/v1/audit-events", MANAGERS, fixed("/api/v1/audit-events")),
+]
+PROTECTED = {(c.method, c.rule) for c in CASES}
+
+
+def call(client, case: Case, world: World, place: str, headers: dict[str, str]):
+    path, body = case.target(world.places[place], world)
+    return client.open(path, method=case.method, json=body, headers=headers)
+
+
+def test_every_api_endpoint_has_an_access_rule(app):
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    unlisted = routes - PROTECTED - PUBLIC - DOCS
+    assert not unlisted, f"endpoints without a row in the access table: {sorted(unlisted)}"
+    assert not (PROTECTED | PUBLIC) - routes, "the table lists endpoints that do not exist"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"Authorization": "Bearer not-a-real-token"}, {"Authorization": "Basic dXNlcjpwdw=="}],
+    ids=["no-token", "unknown-token", "wrong-scheme"],
+)
+def test_without_a_valid_token_every_endpoint_answers_401(client, world, case, headers):
+    response = call(client, case, world, "A1", headers)
+    assert response.status_code == 401
+    assert response.json["code"] == 401
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+@pytest.mark.parametrize("role", sorted(EVERYONE))
+def test_each_role_may_do_exactly_what_the_table_allows(client, make, world, case, role):
+    response = call(client, case, world, "A1", make.auth(world.actors[role]))
+    expected = SUCCESS[case.method] if role in case.allowed else 403
+    assert response.status_code == expected, response.json
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.scope], ids=lambda c: c.id)
+def test_nobody_reaches_another_tenants_objects(client, make, world, case):
+    response = call(client, case, world, "A1", make.auth(world.actors["other_admin"]))
+    if case.method == "POST":
+        # Another tenant's site id is simply unknown: the same answer as a made-up id.
+        assert response.status_code == 422, response.json
+    elif case.allowed:
+        assert response.status_code == 404, response.json
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.scope == "site"], ids=lambda c: c.id)
+@pytest.mark.parametrize("role", [SUP, GUARD, ENG])
+def test_staff_of_one_site_do_not_reach_another_site(client, make, world, case, role):
+    response = call(client, case, world, "A2", make.auth(world.actors[role]))
+    if role not in case.allowed:
+        assert response.status_code == 403
+    elif case.method == "POST":
+        assert response.status_code == 403 if case.rule.endswith(("users", "devices")) else 422
+    else:
+        assert response.status_code == 404, response.json
+
+
+LISTS = {
+    "/api/v1/sites": "site",
+    "/api/v1/zones": "zone",
+    "/api/v1/checkpoints": "checkpoint",
+    "/api/v1/assets": "asset",
+    "/api/v1/users": "guard",
+    "/api/v1/devices": "device",
+}
+
+
+@pytest.mark.parametrize("path,attr", LISTS.items(), ids=list(LISTS))
+@pytest.mark.parametrize("actor", ["supervisor", "other_admin", "admin"])
+def test_lists_hold_only_what_the_actor_may_see(client, make, world, path, attr, actor):
+    response = client.get(path, headers=make.auth(world.actors[actor]))
+    assert response.status_code == 200
+    ids = {item["id"] for item in response.json}
+    visible = {"supervisor": ["A1"], "other_admin": ["B1"], "admin": ["A1", "A2"]}[actor]
+    for key, place in world.places.items():
+        assert (getattr(place, attr).id in ids) == (key in visible), (key, ids)
+
+
+def test_organization_list_shows_only_ones_own_tenant(client, make, world):
+    response = client.get("/api/v1/organizations", headers=make.auth(world.actors["guard"]))
+    assert [o["id"] for o in response.json] == [world.org_a.id]

@@ -1,0 +1,54 @@
+"""A small world for access tests: tenant A with sites A1 and A2, tenant B with site B1."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.domain.actor import Role
+from tests.factories import Factory
+
+
+@dataclass
+class Place:
+    """One site with one of everything on it."""
+
+    site: Any
+    zone: Any
+    checkpoint: Any
+    asset: Any
+    device: Any
+    guard: Any
+
+
+@dataclass
+class World:
+    """Tenants, places and the people acting in them."""
+
+    org_a: Any
+    org_b: Any
+    places: dict[str, Place]
+    actors: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(make: Factory) -> World:
+    """A1 and A2 in tenant A, B1 in tenant B, with an admin of each tenant and A1 staff."""
+    org_a, org_b = make.org("Tenant A"), make.org("Tenant B")
+    places = {}
+    for key, org in (("A1", org_a), ("A2", org_a), ("B1", org_b)):
+        site = make.site(org, name=f"Site {key}")
+        places[key] = Place(
+            site=site,
+            zone=make.zone(site),
+            checkpoint=make.checkpoint(site),
+            asset=make.asset(site),
+            device=make.device(org, [site]),
+            guard=make.user(org, Role.GUARD, [site]),
+        )
+    a1 = [places["A1"].site]
+    actors = {
+        "admin": make.user(org_a, Role.ADMIN),
+        "supervisor": make.user(org_a, Role.SUPERVISOR, a1),
+        "guard": places["A1"].guard,
+        "engineer": make.user(org_a, Role.ENGINEER, a1),
+        "other_admin": make.user(org_b, Role.ADMIN),
+    }
+    return World(org_a, org_b, places, actors)
