@@ -16,6 +16,20 @@ from server.domain.errors import Unauthenticated
 from server.domain.services import auth
 
 
+ERRORS = {
+    404: "Not found, or not visible to you",
+    409: "Conflicts with existing data (a duplicate code, name or login)",
+    412: "If-Match did not match: the object changed since you read it",
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "ETag from a GET; the change is refused (412) if the object changed since",
+}
+
+
 def bearer_token() -> str:
     """The token of an 'Authorization: Bearer ...' header, or Unauthenticated."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
@@ -48,6 +62,18 @@ class Blueprint(flask_smorest.Blueprint):
             wrapper
         )
         return self.alt_response(403, schema=ErrorSchema, description="Role not allowed")(wrapper)
+
+    def documents(self, *codes: int) -> Callable[[Any], Any]:
+        """Document the errors a view can answer besides 401/403/422 (and If-Match for 412)."""
+
+        def decorator(func: Any) -> Any:
+            for code in codes:
+                func = self.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(func)
+            if 412 in codes:
+                func = self.doc(parameters=[IF_MATCH])(func)
+            return func
+
+        return decorator
 
     def if_match(self, schema: Any) -> Callable[[Any], None]:
         """A precondition refusing a change to a stale copy (412) when If-Match was sent."""

@@ -37,6 +37,7 @@ class Assets(MethodView):
 class AssetById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, AssetSchema)
     def get(self, asset_id):
         """Get an asset"""
@@ -44,6 +45,7 @@ class AssetById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(AssetUpdateSchema(partial=True))
     @blp.response(200, AssetSchema)
     def patch(self, data, asset_id):

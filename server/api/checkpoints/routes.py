@@ -32,6 +32,7 @@ class Checkpoints(MethodView):
         )
 
     @blp.authenticated
+    @blp.documents(409)
     @blp.arguments(CheckpointSchema)
     @blp.response(201, CheckpointSchema)
     def post(self, data):
@@ -45,6 +46,7 @@ class Checkpoints(MethodView):
 class CheckpointById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, CheckpointSchema)
     def get(self, checkpoint_id):
         """Get a checkpoint"""
@@ -52,6 +54,7 @@ class CheckpointById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(CheckpointUpdateSchema(partial=True))
     @blp.response(200, CheckpointSchema)
     def patch(self, data, checkpoint_id):

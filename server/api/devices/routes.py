@@ -24,6 +24,7 @@ class Devices(MethodView):
         return paginated(db_session(), stmt, Device, args, pagination_parameters, devices.SORTABLE)
 
     @blp.authenticated
+    @blp.documents(409)
     @blp.arguments(DeviceSchema)
     @blp.response(201, DeviceSchema)
     def post(self, data):
@@ -37,6 +38,7 @@ class Devices(MethodView):
 class DeviceById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, DeviceSchema)
     def get(self, device_id):
         """Get a device (admin, supervisor)"""
@@ -44,6 +46,7 @@ class DeviceById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(DeviceUpdateSchema(partial=True))
     @blp.response(200, DeviceSchema)
     def patch(self, data, device_id):

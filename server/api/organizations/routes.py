@@ -30,6 +30,7 @@ class Organizations(MethodView):
         )
 
     @blp.authenticated
+    @blp.documents(409)
     @blp.arguments(OrganizationCreateSchema)
     @blp.response(201, OrganizationSchema)
     def post(self, data):
@@ -43,6 +44,7 @@ class Organizations(MethodView):
 class OrganizationById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, OrganizationSchema)
     def get(self, org_id):
         """Get an organization"""
@@ -50,6 +52,7 @@ class OrganizationById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(OrganizationUpdateSchema(partial=True))
     @blp.response(200, OrganizationSchema)
     def patch(self, data, org_id):

@@ -30,6 +30,7 @@ class Sites(MethodView):
         return paginated(db_session(), stmt, Site, args, pagination_parameters, sites.SORTABLE)
 
     @blp.authenticated
+    @blp.documents(409)
     @blp.arguments(SiteSchema)
     @blp.response(201, SiteSchema)
     def post(self, data):
@@ -43,6 +44,7 @@ class Sites(MethodView):
 class SiteById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, SiteSchema)
     def get(self, site_id):
         """Get a site"""
@@ -50,6 +52,7 @@ class SiteById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(SiteUpdateSchema(partial=True))
     @blp.response(200, SiteSchema)
     def patch(self, data, site_id):
@@ -71,6 +74,7 @@ class Zones(MethodView):
         return paginated(db_session(), stmt, Zone, args, pagination_parameters, sites.ZONE_SORTABLE)
 
     @blp.authenticated
+    @blp.documents(409)
     @blp.arguments(ZoneSchema)
     @blp.response(201, ZoneSchema)
     def post(self, data):
@@ -84,6 +88,7 @@ class Zones(MethodView):
 class ZoneById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, ZoneSchema)
     def get(self, zone_id):
         """Get a zone"""
@@ -91,6 +96,7 @@ class ZoneById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(ZoneUpdateSchema(partial=True))
     @blp.response(200, ZoneSchema)
     def patch(self, data, zone_id):

@@ -24,6 +24,7 @@ class Users(MethodView):
         return paginated(db_session(), stmt, User, args, pagination_parameters, users.SORTABLE)
 
     @blp.authenticated
+    @blp.documents(409)
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
     def post(self, data):
@@ -37,6 +38,7 @@ class Users(MethodView):
 class UserById(MethodView):
     @blp.authenticated
     @blp.etag
+    @blp.documents(404)
     @blp.response(200, UserSchema)
     def get(self, user_id):
         """Get a user"""
@@ -44,6 +46,7 @@ class UserById(MethodView):
 
     @blp.authenticated
     @blp.etag
+    @blp.documents(404, 409, 412)
     @blp.arguments(UserUpdateSchema(partial=True))
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):

@@ -27,6 +27,19 @@ def normalise_uid(raw: str) -> str:
     return uid
 
 
+def _check_position(data: dict[str, Any], current: Checkpoint | None = None) -> None:
+    """A position is a latitude and a longitude together; a radius needs a position."""
+
+    def value(field: str) -> Any:
+        return data[field] if field in data else getattr(current, field, None)
+
+    has_lat, has_lon = value("latitude") is not None, value("longitude") is not None
+    if has_lat != has_lon:
+        raise Invalid("latitude and longitude go together", {"longitude": ["give both or neither"]})
+    if value("radius_m") is not None and not has_lat:
+        raise Invalid("a radius needs a position", {"radius_m": ["give latitude and longitude"]})
+
+
 def list_query(filters: dict[str, Any]) -> Select[Any]:
     """Checkpoints on the current actor's sites."""
     stmt = access.scoped(select(Checkpoint), Checkpoint, current_actor())
@@ -64,6 +77,7 @@ def create(session: Session, data: dict[str, Any]) -> Checkpoint:
     access.require_role(actor, access.MANAGE_REGISTRY)
     registry.site_for_write(session, actor, data["site_id"])
     registry.check_zone(session, data["site_id"], data.get("zone_id"))
+    _check_position(data)
     data = dict(data)
     tags = _tags(actor.org_id, data.pop("physical_tags", []))
     checkpoint = Checkpoint(org_id=actor.org_id, **data)
@@ -81,6 +95,7 @@ def update(
     checkpoint = get(session, checkpoint_id)
     registry.check(precondition, checkpoint)
     data = dict(data)
+    _check_position(data, checkpoint)
     if "zone_id" in data:
         registry.check_zone(session, checkpoint.site_id, data["zone_id"])
     extra = None

@@ -20,7 +20,13 @@ SORTABLE = ("name", "created_at", "updated_at")
 
 @cache
 def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    # Geographic Area/Location names only: system aliases such as 'localtime' are not zones, and
+    # fixed offsets ('Etc/GMT-8', sign inverted) cannot follow a site through daylight saving.
+    return frozenset(
+        name
+        for name in available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "posix/", "right/", "SystemV/"))
+    ) | {"UTC"}
 
 
 def check_timezone(name: str) -> None:
