@@ -5,6 +5,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from server import migrate
@@ -25,6 +26,7 @@ def _new_password() -> str:
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or migrate the database; on a first start, create an admin and print how to log in."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
@@ -56,6 +58,7 @@ def init_command() -> None:
 
 
 @click.command("create-org")
+@with_appcontext
 @click.argument("name")
 @click.option("--admin-login", required=True, help="Login of the organization's first admin")
 @click.option("--admin-name", default="Administrator", show_default=True)
@@ -77,6 +80,7 @@ def create_org_command(name: str, admin_login: str, admin_name: str) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo tenant (a residential estate) and print its logins."""
     with _session() as session:

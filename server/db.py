@@ -57,10 +57,16 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option marking a session that only reads (GET requests): see _sqlite_on_begin.
+READS_ONLY = "vigil_reads_only"
+
+
 def _sqlite_on_begin(conn: Any) -> None:
-    # Take the write lock up front: a deferred transaction that later writes can fail with
-    # SQLITE_BUSY without waiting, which busy_timeout cannot cure.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the lock up front: a deferred transaction that later writes can fail with
+    # SQLITE_BUSY at once, which busy_timeout cannot cure. Readers need no lock under WAL, so
+    # they begin deferred and never queue behind writers.
+    reads_only = conn.get_execution_options().get(READS_ONLY)
+    conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -15,7 +15,6 @@ from server.domain.actor import reset_actor, set_actor
 from server.domain.errors import Unauthenticated
 from server.domain.services import auth
 
-
 ERRORS = {
     404: "Not found, or not visible to you",
     409: "Conflicts with existing data (a duplicate code, name or login)",
@@ -49,8 +48,8 @@ class Blueprint(flask_smorest.Blueprint):
 
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            record, actor = auth.resolve(db_session(), bearer_token())
-            g.token, g.user_id = record, actor.user_id
+            token_id, actor = auth.resolve(db_session(), bearer_token())
+            g.token_id, g.user_id = token_id, actor.user_id
             token = set_actor(actor)
             try:
                 return func(*args, **kwargs)

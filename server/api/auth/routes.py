@@ -57,7 +57,7 @@ class Token(MethodView):
     @blp.response(204)
     def delete(self):
         """Log out: revoke the token used for this request"""
-        auth.revoke(g.token)
+        auth.revoke(db_session(), g.token_id)
         db_session().commit()
 
 

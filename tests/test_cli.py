@@ -1,0 +1,77 @@
+"""Commands a newcomer and an operator run: init, create-org, demo."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from server.domain.models import Asset, AssetKind, Checkpoint, Device, User
+from server.domain.services import demo
+from server.settings import TEST_OVERRIDES
+from tests.conftest import make_test_app
+
+
+@pytest.fixture
+def fresh_app(fresh_database_url):
+    app = make_test_app(fresh_database_url)
+    yield app
+    app.extensions["vigil"].engine.dispose()
+
+
+def run(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def log_in(app, login, password):
+    return app.test_client().post("/api/v1/auth/token", json={"login": login, "password": password})
+
+
+def test_first_init_creates_an_admin_whose_printed_password_works(fresh_app):
+    output = run(fresh_app, "init")
+    password = re.search(r"password: (\S+)", output).group(1)
+    response = log_in(fresh_app, "admin", password)
+    assert response.status_code == 201
+    assert response.json["user"]["is_superuser"] is True
+    again = run(fresh_app, "init")
+    assert "password" not in again and "Database ready." in again
+
+
+def test_create_org_makes_a_tenant_and_its_admin(fresh_app):
+    run(fresh_app, "init")
+    output = run(fresh_app, "create-org", "绿城物业", "--admin-login", "LC.Admin")
+    password = re.search(r"password: (\S+)", output).group(1)
+    assert log_in(fresh_app, "lc.admin", password).status_code == 201
+    result = fresh_app.test_cli_runner().invoke(
+        args=["create-org", "绿城物业", "--admin-login", "x"]
+    )
+    assert result.exit_code != 0 and "already exists" in result.output
+
+
+def test_demo_loads_a_realistic_estate_once(fresh_app):
+    run(fresh_app, "init")
+    output = run(fresh_app, "demo")
+    assert "Demo tenant loaded." in output and demo.PASSWORD in output
+    with fresh_app.extensions["vigil"].sessionmaker() as session:
+        names = session.scalars(select(Checkpoint.name)).all()
+        kinds = set(session.scalars(select(Asset.kind)))
+        roles = {
+            u.role.value for u in session.scalars(select(User).where(User.login.like("demo-%")))
+        }
+        devices = session.scalar(select(func.count()).select_from(Device))
+    assert len(names) >= 15
+    assert all(re.search(r"[\u4e00-\u9fff]", n) and re.search(r"[A-Za-z]", n) for n in names)
+    assert {AssetKind.GENERATOR, AssetKind.TRANSFORMER} <= kinds
+    assert roles == {"admin", "supervisor", "guard", "engineer"}
+    assert devices >= 1
+    token = log_in(fresh_app, "demo-super", demo.PASSWORD).json["token"]
+    listed = fresh_app.test_client().get(
+        "/api/v1/checkpoints?page_size=200", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert len(listed.json) == len(names)
+    assert "Demo tenant already present." in run(fresh_app, "demo")
+
+
+def test_test_settings_only_lower_the_hashing_cost():
+    assert set(TEST_OVERRIDES) == {"ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM"}
