@@ -12,8 +12,10 @@ from server.domain import passwords
 class Vigil:
     """What the app holds for the request layer: the engine and its session factory."""
 
-    def __init__(self, database_url: str) -> None:
-        self.engine = make_engine(database_url)
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.engine = make_engine(
+            config["DATABASE_URL"], sqlite_busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"]
+        )
         self.sessionmaker = make_sessionmaker(self.engine)
 
 
@@ -31,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["ARGON2_MEMORY_KIB"],
         app.config["ARGON2_PARALLELISM"],
     )
-    app.extensions["vigil"] = Vigil(app.config["DATABASE_URL"])
+    app.extensions["vigil"] = Vigil(app.config)
     init_api(app)
     init_cli(app)
     return app

@@ -23,6 +23,8 @@ def defaults() -> dict[str, Any]:
         "ARGON2_MEMORY_KIB": 65536,
         "ARGON2_PARALLELISM": 4,
         "LOG_LEVEL": "INFO",
+        # How long a SQLite writer waits for the lock before the request answers 503.
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
     }
 
 
@@ -36,6 +38,7 @@ _INTEGERS = {
     "ARGON2_TIME_COST",
     "ARGON2_MEMORY_KIB",
     "ARGON2_PARALLELISM",
+    "SQLITE_BUSY_TIMEOUT_MS",
 }
 
 

@@ -5,6 +5,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.domain import errors
@@ -53,6 +54,12 @@ def init_errors(app: Flask, api: Any) -> None:
         return payload, code, headers
 
     app.register_error_handler(HTTPException, _http)
+
+    @app.errorhandler(OperationalError)
+    def _database(error: OperationalError) -> Any:
+        # Locked (SQLite past its busy timeout) or unreachable: the client should retry.
+        log.warning("database unavailable", extra={"error": str(error.orig)})
+        return body(503, "database busy or unavailable; retry shortly"), 503, {"Retry-After": "1"}
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
