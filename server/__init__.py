@@ -1,5 +1,6 @@
 """Vigil: field-patrol and equipment-inspection backend."""
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -26,6 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_path=str(settings.INSTANCE))
     app.config.update(settings.load(config))
+    # The default SQLite file lives here; a fresh checkout does not have the folder yet.
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False  # Chinese names stay readable in responses.
     logs.configure(app.config["LOG_LEVEL"])
     passwords.configure(

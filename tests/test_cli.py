@@ -5,6 +5,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from server import create_app, settings
 from server.domain.models import Asset, AssetKind, Checkpoint, Device, User
 from server.domain.services import demo
 from server.settings import TEST_OVERRIDES
@@ -75,3 +76,15 @@ def test_demo_loads_a_realistic_estate_once(fresh_app):
 
 def test_test_settings_only_lower_the_hashing_cost():
     assert set(TEST_OVERRIDES) == {"ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM"}
+
+
+def test_init_on_a_fresh_checkout_creates_the_default_sqlite_database(tmp_path, monkeypatch):
+    instance = tmp_path / "checkout" / "instance"
+    monkeypatch.setattr(settings, "INSTANCE", instance)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"LOG_LEVEL": "WARNING"} | TEST_OVERRIDES)
+    try:
+        assert "login:    admin" in run(app, "init")
+    finally:
+        app.extensions["vigil"].engine.dispose()
+    assert (instance / "vigil.db").is_file()
