@@ -17,7 +17,11 @@ SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 204}
 
 # Endpoints anyone may call, and the pages of the API's own documentation.
 PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/health")}
-DOCS = {("GET", "/api/openapi.json"), ("GET", "/api/docs")}
+DOCS = {
+    ("GET", "/api/openapi.json"),
+    ("GET", "/api/docs"),
+    ("GET", "/api/docs/assets/<path:filename>"),
+}
 
 Target = Callable[[Place, World], tuple[str, dict[str, Any] | None]]
 

@@ -5,6 +5,7 @@ from typing import Any
 from flask import Flask
 from flask_smorest import Api
 
+from server.api import docs
 from server.api.assets import routes as assets
 from server.api.audit import routes as audit
 from server.api.auth import routes as auth
@@ -27,7 +28,7 @@ OPENAPI = {
     "OPENAPI_URL_PREFIX": "/api",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    "OPENAPI_SWAGGER_UI_URL": docs.ASSETS_URL,
 }
 
 
@@ -50,6 +51,7 @@ def init_api(app: Flask) -> Any:
     )
     for module in MODULES:
         api.register_blueprint(module.blp)
+    app.register_blueprint(docs.blp)
     init_session(app)
     init_requests(app)
     init_errors(app, api)
