@@ -53,7 +53,7 @@ def init_command() -> None:
         click.echo(
             f"Created organization '{org.name}' and its first admin.\n"
             f"  login:    admin\n  password: {password}\n"
-            "This password is shown once: keep it, then change it (PATCH /api/v1/users/<id>)."
+            "This password is shown once: keep it, then change it (POST /api/v1/auth/password)."
         )
 
 

@@ -147,3 +147,31 @@ class TestTokens:
         assert client.get("/api/v1/auth/me", headers=old).status_code == 401
         assert login(client, "reset.me", "a brand new password").status_code == 201
         assert login(client, "reset.me").status_code == 401
+
+
+class TestOwnPassword:
+    URL = "/api/v1/auth/password"
+
+    def test_a_guard_changes_their_password_and_other_sessions_end(self, client, make):
+        make.user(make.org(), login="guard.wang")
+        phone = {"Authorization": f"Bearer {login(client, 'guard.wang').json['token']}"}
+        handheld = {"Authorization": f"Bearer {login(client, 'guard.wang').json['token']}"}
+        body = {"current_password": PASSWORD, "new_password": "my own new password"}
+        assert client.post(self.URL, json=body, headers=phone).status_code == 204
+        assert client.get("/api/v1/auth/me", headers=phone).status_code == 200
+        assert client.get("/api/v1/auth/me", headers=handheld).status_code == 401
+        assert login(client, "guard.wang", "my own new password").status_code == 201
+        assert login(client, "guard.wang").status_code == 401
+
+    def test_the_current_password_must_be_right(self, client, make):
+        headers = make.auth(make.user(make.org()))
+        body = {"current_password": "not it", "new_password": "my own new password"}
+        response = client.post(self.URL, json=body, headers=headers)
+        assert response.status_code == 422
+        assert response.json["errors"] == {"current_password": ["does not match"]}
+
+    def test_the_new_password_must_be_long_enough(self, client, make):
+        headers = make.auth(make.user(make.org()))
+        body = {"current_password": PASSWORD, "new_password": "short"}
+        response = client.post(self.URL, json=body, headers=headers)
+        assert response.status_code == 422 and "password" in response.json["errors"]

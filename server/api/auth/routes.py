@@ -6,14 +6,14 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
-from server.api.auth.schemas import LoginSchema, TokenSchema
+from server.api.auth.schemas import LoginSchema, PasswordChangeSchema, TokenSchema
 from server.api.blueprint import Blueprint
 from server.api.session import db_session
 from server.api.users.schemas import UserSchema
 from server.domain.actor import current_actor
 from server.domain.errors import Unauthenticated
 from server.domain.models import User
-from server.domain.services import auth
+from server.domain.services import auth, users
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer tokens")
 
@@ -68,3 +68,16 @@ class Me(MethodView):
     def get(self):
         """The user the token belongs to"""
         return db_session().get(User, current_actor().user_id)
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @blp.authenticated
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def post(self, data):
+        """Change your own password; your other tokens are revoked, this one keeps working"""
+        users.change_own_password(
+            db_session(), data["current_password"], data["new_password"], g.token_id
+        )
+        db_session().commit()

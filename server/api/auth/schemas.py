@@ -21,3 +21,14 @@ class TokenSchema(ma.Schema):
     token_type = ma.fields.String(metadata={"example": "Bearer"})
     expires_at = ma.fields.AwareDateTime()
     user = ma.fields.Nested(UserSchema)
+
+
+class PasswordChangeSchema(ma.Schema):
+    """The current password, and the new one (at least 10 characters)."""
+
+    current_password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(min=1, max=200)
+    )
+    new_password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(min=1, max=200)
+    )

@@ -114,9 +114,14 @@ def revoke(session: Session, token_id: int) -> None:
     session.execute(update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow()))
 
 
-def revoke_all(session: Session, user_id: int) -> None:
+def revoke_all(session: Session, user_id: int, except_token_id: int | None = None) -> None:
     """Revoke every live token of a user (deactivated, or password changed)."""
-    for record in session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-    ):
-        record.revoked_at = utcnow()
+    session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.user_id == user_id,
+            ApiToken.revoked_at.is_(None),
+            ApiToken.id != (except_token_id or -1),
+        )
+        .values(revoked_at=utcnow())
+    )

@@ -9,7 +9,7 @@ from server.domain import access, passwords
 from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.models import User, user_sites
-from server.domain.services import auth, registry
+from server.domain.services import audit, auth, registry
 from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
@@ -116,3 +116,15 @@ def update(
     if not user.active:
         auth.revoke_all(session, user.id)
     return user
+
+
+def change_own_password(session: Session, current: str, new: str, keep_token_id: int) -> None:
+    """The actor changes their own password; their other sessions end, this one stays."""
+    user = session.get(User, current_actor().user_id)
+    if user is None or not passwords.verify(user.password_hash, current):
+        raise Invalid("current password is wrong", {"current_password": ["does not match"]})
+    check_password(new)
+    user.password_hash = passwords.hash_password(new)
+    auth.revoke_all(session, user.id, except_token_id=keep_token_id)
+    registry.flush(session)
+    audit.record(session, "update", user, {"password": ["(hidden)", "(changed)"]})
