@@ -104,3 +104,21 @@ def test_the_database_refuses_to_rewrite_the_trail(client, make, org, admin, db)
     ):
         with pytest.raises(DBAPIError, match="append-only"), db.begin_nested():
             db.execute(text(statement), {"id": event_id})
+
+
+def test_a_new_tenants_trail_names_the_operator_without_their_user_id(client, make):
+    operator = make.user(make.org(), Role.ADMIN, is_superuser=True, name="Ops", login="ops")
+    body = {
+        "name": "绿城物业",
+        "admin": {"name": "A", "login": "lc.admin", "password": "long enough pw"},
+    }
+    client.post("/api/v1/organizations", json=body, headers=make.auth(operator))
+    token = client.post(
+        "/api/v1/auth/token", json={"login": "lc.admin", "password": "long enough pw"}
+    ).json["token"]
+    trail = events(client, {"Authorization": f"Bearer {token}"})
+    assert [(e["action"], e["object_type"]) for e in trail] == [
+        ("create", "user"),
+        ("create", "organization"),
+    ]
+    assert {(e["actor_id"], e["actor_label"]) for e in trail} == {(None, "Ops (ops)")}

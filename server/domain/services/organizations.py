@@ -9,7 +9,7 @@ from server.domain import passwords
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.errors import Forbidden, NotFound
 from server.domain.models import Organization, User
-from server.domain.services import registry
+from server.domain.services import audit, registry
 from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 from server.domain.services.users import check_password
@@ -40,18 +40,24 @@ def get(session: Session, org_id: int) -> Organization:
 
 def create(session: Session, name: str, admin: dict[str, Any] | None = None) -> Organization:
     """Create a tenant, and its first admin when given; only operators of the installation may."""
-    actor = current_actor()
-    if not actor.is_superuser:
+    operator = current_actor()
+    if not operator.is_superuser:
         raise Forbidden("only operators of this installation create organizations")
-    # The new tenant's own trail starts with its creation, attributed to the operator.
-    org = registry.create(session, Organization(name=name))
-    if admin:
-        create_first_admin(session, org, admin)
+    org = Organization(name=name)
+    session.add(org)
+    registry.flush(session)
+    # The new tenant's trail names the operator by label only: their user id is another tenant's.
+    token = set_actor(Actor(None, org.id, Role.ADMIN, label=operator.label))
+    try:
+        audit.record(session, "create", org, {"name": [None, name]})
+        if admin:
+            _create_first_admin(session, org, admin)
+    finally:
+        reset_actor(token)
     return org
 
 
-def create_first_admin(session: Session, org: Organization, admin: dict[str, Any]) -> User:
-    """An admin for a new organization, created on the organization's behalf."""
+def _create_first_admin(session: Session, org: Organization, admin: dict[str, Any]) -> User:
     check_password(admin["password"])
     user = User(
         org_id=org.id,
@@ -61,14 +67,7 @@ def create_first_admin(session: Session, org: Organization, admin: dict[str, Any
         password_hash=passwords.hash_password(admin["password"]),
         is_superuser=admin.get("is_superuser", False),
     )
-    token = set_actor(
-        Actor(None, org.id, Role.ADMIN, is_superuser=True, label=current_actor().label)
-    )
-    try:
-        registry.create(session, user)
-    finally:
-        reset_actor(token)
-    return user
+    return registry.create(session, user)
 
 
 def update(

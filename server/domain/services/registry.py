@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.db import Base
 from server.domain import access
 from server.domain.actor import Actor
-from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.errors import Conflict, Invalid
 from server.domain.models import Site, Zone
 from server.domain.services import audit
 
@@ -117,12 +117,4 @@ def update(
     if set(changes) == {"active"}:
         action = "deactivate" if not obj.active else "reactivate"
     audit.record(session, action, obj, changes)
-    return obj
-
-
-def get_in_org(session: Session, model: type, object_id: int, actor: Actor) -> Any:
-    """Fetch an object of the actor's tenant, or NotFound."""
-    obj = session.get(model, object_id)
-    if obj is None or obj.org_id != actor.org_id:
-        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
     return obj
