@@ -23,7 +23,7 @@ def get(url: str) -> tuple[int, dict]:
         return response.status, json.loads(response.read())
 
 
-def test_gunicorn_serves_health_and_openapi(fresh_database_url):
+def test_gunicorn_serves_health_and_openapi(fresh_database_url, tmp_path):
     env = os.environ | {"DATABASE_URL": fresh_database_url, "VIGIL_LOG_LEVEL": "WARNING"}
     init = subprocess.run(
         [BIN / "flask", "--app", "server", "init"], env=env, capture_output=True, text=True
@@ -31,12 +31,21 @@ def test_gunicorn_serves_health_and_openapi(fresh_database_url):
     assert init.returncode == 0, init.stderr
     assert "login:    admin" in init.stdout
     port = free_port()
-    server = subprocess.Popen(
-        [BIN / "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "server:create_app()"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [
+                BIN / "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "server:create_app()",
+            ],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -44,7 +53,7 @@ def test_gunicorn_serves_health_and_openapi(fresh_database_url):
                 status, body = get(f"http://127.0.0.1:{port}/api/health")
                 break
             except OSError:
-                assert server.poll() is None, server.stderr.read().decode()
+                assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
                 time.sleep(0.2)
         assert (status, body) == (200, {"status": "ok", "database": "ok"})
