@@ -57,7 +57,7 @@ def _create(collection: str, body: Callable[[Place], dict[str, Any]]) -> Target:
 
 def _registry(collection: str, attr: str, body: Callable[[Place], dict[str, Any]]) -> list[Case]:
     rule = f"/api/v1/{collection}"
-    item = f"{rule}/<int:{attr}_id>"
+    item = f"{rule}/<id:{attr}_id>"
     return [
         Case("GET", rule, EVERYONE, fixed(rule)),
         Case("POST", rule, MANAGERS, _create(collection, body), "site"),
@@ -85,10 +85,10 @@ CASES = [
     ),
     Case("GET", "/api/v1/organizations", EVERYONE, fixed("/api/v1/organizations")),
     Case("POST", "/api/v1/organizations", NOBODY, fixed("/api/v1/organizations", {"name": "T"})),
-    Case("GET", "/api/v1/organizations/<int:org_id>", EVERYONE, _org_item(), "tenant"),
+    Case("GET", "/api/v1/organizations/<id:org_id>", EVERYONE, _org_item(), "tenant"),
     Case(
         "PATCH",
-        "/api/v1/organizations/<int:org_id>",
+        "/api/v1/organizations/<id:org_id>",
         ONLY_ADMIN,
         _org_item({"name": "Renamed tenant"}),
         "tenant",
@@ -100,10 +100,10 @@ CASES = [
         ONLY_ADMIN,
         fixed("/api/v1/sites", {"name": "New", "timezone": "Asia/Shanghai"}),
     ),
-    Case("GET", "/api/v1/sites/<int:site_id>", EVERYONE, _item("sites", "site"), "site"),
+    Case("GET", "/api/v1/sites/<id:site_id>", EVERYONE, _item("sites", "site"), "site"),
     Case(
         "PATCH",
-        "/api/v1/sites/<int:site_id>",
+        "/api/v1/sites/<id:site_id>",
         ONLY_ADMIN,
         _item("sites", "site", {"name": "Renamed"}),
         "site",
@@ -130,10 +130,10 @@ CASES = [
         ),
         "site",
     ),
-    Case("GET", "/api/v1/users/<int:user_id>", MANAGERS, _item("users", "guard"), "site"),
+    Case("GET", "/api/v1/users/<id:user_id>", MANAGERS, _item("users", "guard"), "site"),
     Case(
         "PATCH",
-        "/api/v1/users/<int:user_id>",
+        "/api/v1/users/<id:user_id>",
         ONLY_ADMIN,
         _item("users", "guard", {"name": "Renamed"}),
         "site",
@@ -146,10 +146,10 @@ CASES = [
         _create("devices", lambda p: {"serial": "NEW-SN", "site_ids": [p.site.id]}),
         "site",
     ),
-    Case("GET", "/api/v1/devices/<int:device_id>", MANAGERS, _item("devices", "device"), "site"),
+    Case("GET", "/api/v1/devices/<id:device_id>", MANAGERS, _item("devices", "device"), "site"),
     Case(
         "PATCH",
-        "/api/v1/devices/<int:device_id>",
+        "/api/v1/devices/<id:device_id>",
         MANAGERS,
         _item("devices", "device", {"label": "Renamed"}),
         "site",

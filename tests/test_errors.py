@@ -74,3 +74,45 @@ def test_unexpected_failure_is_a_json_500_without_a_trace(database_url):
     assert_error_shape(response, 500)
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
     assert response.headers["X-Request-ID"]
+
+
+BIG = 10**20
+
+
+@pytest.mark.parametrize(
+    "method,path,body,code",
+    [
+        ("GET", f"/api/v1/sites/{BIG}", None, 404),
+        ("GET", f"/api/v1/sites/{2**31}", None, 404),
+        ("GET", "/api/v1/sites/0", None, 404),
+        ("GET", f"/api/v1/checkpoints?site_id={BIG}", None, 422),
+        ("GET", f"/api/v1/audit-events?object_id={BIG}", None, 422),
+        ("POST", "/api/v1/checkpoints", {"site_id": BIG, "name": "x", "code": "x"}, 422),
+        ("POST", "/api/v1/devices", {"serial": "S1", "site_ids": [BIG]}, 422),
+        ("POST", "/api/v1/sites", {"name": "a\x00b", "timezone": "UTC"}, 422),
+        ("GET", "/api/v1/checkpoints?q=%00", None, 422),
+        ("POST", "/api/v1/sites", {"name": "x", "timezone": "UTC", "address": 1e400}, 422),
+    ],
+    ids=[
+        "huge-id-in-path",
+        "id-past-int32",
+        "zero-id",
+        "huge-id-in-query",
+        "huge-object-id",
+        "huge-id-in-body",
+        "huge-id-in-list",
+        "nul-in-body",
+        "nul-in-query",
+        "infinite-number",
+    ],
+)
+def test_out_of_range_and_unstorable_input_is_a_client_error(
+    client, admin, method, path, body, code
+):
+    response = client.open(path, method=method, json=body, headers=admin)
+    assert_error_shape(response, code)
+
+
+def test_a_page_far_past_the_end_is_empty(client, admin):
+    response = client.get(f"/api/v1/checkpoints?page={BIG}", headers=admin)
+    assert response.status_code == 200 and response.json == []

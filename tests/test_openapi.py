@@ -22,7 +22,7 @@ def test_every_route_is_documented(app, client):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.endpoint.startswith("api-docs"):
             continue
-        path = rule.rule.replace("<int:", "{").replace(">", "}")
+        path = rule.rule.replace("<id:", "{").replace(">", "}")
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (method, path) in documented, f"{method} {path} missing from OpenAPI"
 
@@ -37,7 +37,7 @@ def test_each_operation_has_a_summary_and_documents_its_errors(client):
             name = f"{method.upper()} {path}"
             assert op.get("summary"), f"{name} has no summary"
             assert "default" in op["responses"], f"{name} does not document its error shape"
-            flask_rule = path.replace("{", "<int:").replace("}", ">")
+            flask_rule = path.replace("{", "<id:").replace("}", ">")
             if (method.upper(), flask_rule) in PUBLIC:
                 assert "security" not in op
                 continue

@@ -4,12 +4,14 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from server.api import docs
 from server.api.assets import routes as assets
 from server.api.audit import routes as audit
 from server.api.auth import routes as auth
 from server.api.checkpoints import routes as checkpoints
+from server.api.common import IdConverter
 from server.api.devices import routes as devices
 from server.api.errors import init_errors
 from server.api.health import routes as health
@@ -44,7 +46,9 @@ def init_api(app: Flask) -> Any:
     """Attach the API, its error handlers and its request hooks to app."""
     for key, value in OPENAPI.items():
         app.config.setdefault(key, value)
+    app.url_map.converters["id"] = IdConverter
     api = VigilApi(app)
+    api.register_converter(IdConverter, integerconverter2paramschema)
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"},

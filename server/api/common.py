@@ -1,18 +1,60 @@
 """Schemas and helpers every resource shares."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter, Map
 
 from server.domain.services.listing import PageRequest, fetch_page
+
+# Ids are PostgreSQL integers; larger numbers in a request are client mistakes, not 500s.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a positive integer that fits the id columns."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+def Id(**kwargs: Any) -> ma.fields.Integer:
+    """An integer field holding an object's id."""
+    return ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID), **kwargs)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        getlist = getattr(value, "getlist", None)
+        return any(
+            _has_nul(k) or any(_has_nul(v) for v in (getlist(k) if getlist else [value[k]]))
+            for k in value
+        )
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class Schema(ma.Schema):
+    """Base of every Vigil schema: refuses NUL characters, which PostgreSQL cannot store."""
+
+    @ma.pre_load
+    def _refuse_nul(self, data: Any, **_kwargs: Any) -> Any:
+        if _has_nul(data):
+            raise ma.ValidationError("text may not contain NUL (\\u0000) characters")
+        return data
+
 
 # Passed to blp.paginate: lists default to 50 items a page and never exceed 200.
 PAGING = {"page_size": 50, "max_page_size": 200}
 
 
-class ListArgs(ma.Schema):
+class ListArgs(Schema):
     """Query arguments common to every list: search text, active flag and sort order."""
 
     q = ma.fields.String(
@@ -25,10 +67,10 @@ class ListArgs(ma.Schema):
     )
 
 
-class RegistrySchema(ma.Schema):
+class RegistrySchema(Schema):
     """Fields every registry object has."""
 
-    id = ma.fields.Integer(dump_only=True)
+    id = Id(dump_only=True)
     active = ma.fields.Boolean(metadata={"description": "False once deactivated"})
     created_at = ma.fields.AwareDateTime(dump_only=True)
     updated_at = ma.fields.AwareDateTime(dump_only=True)

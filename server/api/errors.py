@@ -5,7 +5,7 @@ from http import HTTPStatus
 from typing import Any
 
 from flask import Flask
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from server.domain import errors
@@ -54,6 +54,12 @@ def init_errors(app: Flask, api: Any) -> None:
         return payload, code, headers
 
     app.register_error_handler(HTTPException, _http)
+
+    @app.errorhandler(DataError)
+    def _unstorable(error: DataError) -> Any:
+        # Schemas should catch these first; this keeps a value the database refuses a 4xx.
+        log.warning("value refused by the database", extra={"error": str(error.orig)})
+        return body(422, "a value is out of range or cannot be stored"), 422
 
     @app.errorhandler(OperationalError)
     def _database(error: OperationalError) -> Any:

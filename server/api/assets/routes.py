@@ -33,7 +33,7 @@ class Assets(MethodView):
         return asset
 
 
-@blp.route("/assets/<int:asset_id>")
+@blp.route("/assets/<id:asset_id>")
 class AssetById(MethodView):
     @blp.authenticated
     @blp.etag

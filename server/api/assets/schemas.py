@@ -2,11 +2,11 @@
 
 import marshmallow as ma
 
-from server.api.common import ListArgs, RegistrySchema, name_field
+from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
 from server.domain.models import AssetKind
 
 
-class RatingSchema(ma.Schema):
+class RatingSchema(Schema):
     """One nameplate rating: a named value with its unit."""
 
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
@@ -17,9 +17,9 @@ class RatingSchema(ma.Schema):
 class AssetSchema(RegistrySchema):
     """A piece of equipment."""
 
-    org_id = ma.fields.Integer(dump_only=True)
-    site_id = ma.fields.Integer(required=True)
-    zone_id = ma.fields.Integer(allow_none=True)
+    org_id = Id(dump_only=True)
+    site_id = Id(required=True)
+    zone_id = Id(allow_none=True)
     kind = ma.fields.Enum(AssetKind, by_value=True, required=True)
     name = name_field(required=True)
     make = ma.fields.String(validate=ma.validate.Length(max=200))
@@ -42,6 +42,6 @@ class AssetUpdateSchema(AssetSchema):
 class AssetListArgs(ListArgs):
     """Filters for the asset list."""
 
-    site_id = ma.fields.Integer()
-    zone_id = ma.fields.Integer()
+    site_id = Id()
+    zone_id = Id()
     kind = ma.fields.Enum(AssetKind, by_value=True)

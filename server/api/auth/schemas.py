@@ -2,10 +2,11 @@
 
 import marshmallow as ma
 
+from server.api.common import Schema
 from server.api.users.schemas import UserSchema
 
 
-class LoginSchema(ma.Schema):
+class LoginSchema(Schema):
     """Credentials to exchange for a token."""
 
     login = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
@@ -14,7 +15,7 @@ class LoginSchema(ma.Schema):
     )
 
 
-class TokenSchema(ma.Schema):
+class TokenSchema(Schema):
     """A bearer token: send it as 'Authorization: Bearer <token>'."""
 
     token = ma.fields.String()
@@ -23,7 +24,7 @@ class TokenSchema(ma.Schema):
     user = ma.fields.Nested(UserSchema)
 
 
-class PasswordChangeSchema(ma.Schema):
+class PasswordChangeSchema(Schema):
     """The current password, and the new one (at least 10 characters)."""
 
     current_password = ma.fields.String(

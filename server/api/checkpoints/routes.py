@@ -42,7 +42,7 @@ class Checkpoints(MethodView):
         return checkpoint
 
 
-@blp.route("/checkpoints/<int:checkpoint_id>")
+@blp.route("/checkpoints/<id:checkpoint_id>")
 class CheckpointById(MethodView):
     @blp.authenticated
     @blp.etag

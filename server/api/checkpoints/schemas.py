@@ -2,11 +2,11 @@
 
 import marshmallow as ma
 
-from server.api.common import ListArgs, RegistrySchema, name_field
+from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
 from server.domain.models import PhysicalTagKind
 
 
-class PhysicalTagSchema(ma.Schema):
+class PhysicalTagSchema(Schema):
     """A chip fixed at the checkpoint; separators and case in uid are normalised."""
 
     kind = ma.fields.Enum(PhysicalTagKind, by_value=True, required=True)
@@ -20,9 +20,9 @@ class PhysicalTagSchema(ma.Schema):
 class CheckpointSchema(RegistrySchema):
     """A place on a patrol route."""
 
-    org_id = ma.fields.Integer(dump_only=True)
-    site_id = ma.fields.Integer(required=True)
-    zone_id = ma.fields.Integer(allow_none=True)
+    org_id = Id(dump_only=True)
+    site_id = Id(required=True)
+    zone_id = Id(allow_none=True)
     name = name_field(required=True)
     code = ma.fields.String(
         required=True,
@@ -52,5 +52,5 @@ class CheckpointUpdateSchema(CheckpointSchema):
 class CheckpointListArgs(ListArgs):
     """Filters for the checkpoint list."""
 
-    site_id = ma.fields.Integer()
-    zone_id = ma.fields.Integer()
+    site_id = Id()
+    zone_id = Id()

@@ -34,7 +34,7 @@ class Devices(MethodView):
         return device
 
 
-@blp.route("/devices/<int:device_id>")
+@blp.route("/devices/<id:device_id>")
 class DeviceById(MethodView):
     @blp.authenticated
     @blp.etag

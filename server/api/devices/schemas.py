@@ -2,13 +2,13 @@
 
 import marshmallow as ma
 
-from server.api.common import ListArgs, RegistrySchema
+from server.api.common import Id, ListArgs, RegistrySchema
 
 
 class DeviceSchema(RegistrySchema):
     """A handheld."""
 
-    org_id = ma.fields.Integer(dump_only=True)
+    org_id = Id(dump_only=True)
     serial = ma.fields.String(
         required=True,
         validate=ma.validate.Regexp(
@@ -16,7 +16,7 @@ class DeviceSchema(RegistrySchema):
         ),
     )
     label = ma.fields.String(validate=ma.validate.Length(max=200))
-    site_ids = ma.fields.List(ma.fields.Integer(), metadata={"description": "Sites it works on"})
+    site_ids = ma.fields.List(Id(), metadata={"description": "Sites it works on"})
     last_seen_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
@@ -30,4 +30,4 @@ class DeviceUpdateSchema(DeviceSchema):
 class DeviceListArgs(ListArgs):
     """Filters for the device list."""
 
-    site_id = ma.fields.Integer()
+    site_id = Id()

@@ -40,7 +40,7 @@ class Organizations(MethodView):
         return org
 
 
-@blp.route("/organizations/<int:org_id>")
+@blp.route("/organizations/<id:org_id>")
 class OrganizationById(MethodView):
     @blp.authenticated
     @blp.etag

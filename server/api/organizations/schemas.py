@@ -2,10 +2,10 @@
 
 import marshmallow as ma
 
-from server.api.common import RegistrySchema, name_field
+from server.api.common import RegistrySchema, Schema, name_field
 
 
-class FirstAdminSchema(ma.Schema):
+class FirstAdminSchema(Schema):
     """The first admin of a new organization."""
 
     name = name_field(required=True)

@@ -40,7 +40,7 @@ class Sites(MethodView):
         return site
 
 
-@blp.route("/sites/<int:site_id>")
+@blp.route("/sites/<id:site_id>")
 class SiteById(MethodView):
     @blp.authenticated
     @blp.etag
@@ -84,7 +84,7 @@ class Zones(MethodView):
         return zone
 
 
-@blp.route("/zones/<int:zone_id>")
+@blp.route("/zones/<id:zone_id>")
 class ZoneById(MethodView):
     @blp.authenticated
     @blp.etag

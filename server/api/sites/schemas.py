@@ -2,14 +2,14 @@
 
 import marshmallow as ma
 
-from server.api.common import ListArgs, RegistrySchema, name_field
+from server.api.common import Id, ListArgs, RegistrySchema, name_field
 from server.domain.models import ZoneKind
 
 
 class SiteSchema(RegistrySchema):
     """A property, with the IANA timezone its schedules run in."""
 
-    org_id = ma.fields.Integer(dump_only=True)
+    org_id = Id(dump_only=True)
     name = name_field(required=True)
     address = ma.fields.String(validate=ma.validate.Length(max=500))
     timezone = ma.fields.String(
@@ -26,8 +26,8 @@ class SiteUpdateSchema(SiteSchema):
 class ZoneSchema(RegistrySchema):
     """A building or area inside a site."""
 
-    org_id = ma.fields.Integer(dump_only=True)
-    site_id = ma.fields.Integer(required=True)
+    org_id = Id(dump_only=True)
+    site_id = Id(required=True)
     name = name_field(required=True)
     kind = ma.fields.Enum(ZoneKind, by_value=True, required=True)
 
@@ -42,5 +42,5 @@ class ZoneUpdateSchema(ZoneSchema):
 class ZoneListArgs(ListArgs):
     """Filters for the zone list."""
 
-    site_id = ma.fields.Integer()
+    site_id = Id()
     kind = ma.fields.Enum(ZoneKind, by_value=True)

@@ -34,7 +34,7 @@ class Users(MethodView):
         return user
 
 
-@blp.route("/users/<int:user_id>")
+@blp.route("/users/<id:user_id>")
 class UserById(MethodView):
     @blp.authenticated
     @blp.etag

@@ -2,14 +2,14 @@
 
 import marshmallow as ma
 
-from server.api.common import ListArgs, RegistrySchema, name_field
+from server.api.common import Id, ListArgs, RegistrySchema, name_field
 from server.domain.actor import Role
 
 
 class UserSchema(RegistrySchema):
     """A person who logs in; the password is write-only."""
 
-    org_id = ma.fields.Integer(dump_only=True)
+    org_id = Id(dump_only=True)
     name = name_field(required=True)
     login = ma.fields.String(
         required=True,
@@ -18,7 +18,7 @@ class UserSchema(RegistrySchema):
         ),
     )
     role = ma.fields.Enum(Role, by_value=True, required=True)
-    site_ids = ma.fields.List(ma.fields.Integer(), metadata={"description": "Sites worked on"})
+    site_ids = ma.fields.List(Id(), metadata={"description": "Sites worked on"})
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
     is_superuser = ma.fields.Boolean(
         dump_only=True, metadata={"description": "Operates the installation"}
@@ -32,5 +32,5 @@ class UserUpdateSchema(UserSchema):
 class UserListArgs(ListArgs):
     """Filters for the user list."""
 
-    site_id = ma.fields.Integer()
+    site_id = Id()
     role = ma.fields.Enum(Role, by_value=True)

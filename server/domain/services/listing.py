@@ -35,6 +35,9 @@ def fetch_page(
         stmt = stmt.order_by(column.desc() if request.sort.startswith("-") else column.asc())
     # The id keeps pages stable when the sort key has ties.
     stmt = stmt.order_by(model.id.desc() if (request.sort or "").startswith("-") else model.id)
+    total = int(total or 0)
     offset = (request.page - 1) * request.page_size
-    items = list(session.scalars(stmt.offset(offset).limit(request.page_size)))
-    return items, int(total or 0)
+    if offset >= total:
+        # Past the end there is nothing to fetch, and a huge offset would overflow the database.
+        return [], total
+    return list(session.scalars(stmt.offset(offset).limit(request.page_size))), total
