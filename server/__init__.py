@@ -7,7 +7,7 @@ from flask import Flask
 
 from server import logs, settings
 from server.db import make_engine, make_sessionmaker
-from server.domain import passwords
+from server.domain import passwords, signing
 
 
 class Vigil:
@@ -29,6 +29,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(config))
     # The default SQLite file lives here; a fresh checkout does not have the folder yet.
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.instance_secret(Path(app.instance_path))
+    signing.configure(app.config["SECRET_KEY"])
     app.json.ensure_ascii = False  # Chinese names stay readable in responses.
     logs.configure(app.config["LOG_LEVEL"])
     passwords.configure(

@@ -1,6 +1,7 @@
 """Configuration: defaults, then environment overrides, then what the caller passes."""
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -8,10 +9,25 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 
+def instance_secret(folder: Path) -> str:
+    """The installation secret kept in instance/secret_key, created once (mode 0600) if missing."""
+    path = folder / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as file:
+        file.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def defaults() -> dict[str, Any]:
     """The settings a fresh checkout runs with."""
     return {
         "DATABASE_URL": f"sqlite:///{INSTANCE / 'vigil.db'}",
+        # Tag keys derive from it: every process must share it, and changing it voids all tags.
+        # Empty means instance/secret_key, created on first start.
+        "SECRET_KEY": "",
         # JSON bodies are small; uploads that need more set their own limit.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "TOKEN_TTL_HOURS": 12,
@@ -60,4 +76,9 @@ def load(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 # Cheap hashing for tests only: argon2 at production cost would dominate the suite's time.
-TEST_OVERRIDES = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_KIB": 1024, "ARGON2_PARALLELISM": 1}
+TEST_OVERRIDES = {
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_KIB": 1024,
+    "ARGON2_PARALLELISM": 1,
+    "SECRET_KEY": "test-secret-not-for-production",
+}

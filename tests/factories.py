@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain import passwords
@@ -17,7 +18,10 @@ from server.domain.models import (
     Checkpoint,
     Device,
     Organization,
+    QrTag,
     Site,
+    TagKey,
+    TagSubject,
     User,
     Zone,
     ZoneKind,
@@ -58,9 +62,31 @@ class Factory:
         return self._add(Checkpoint(org_id=site.org_id, site_id=site.id, **kw))
 
     def asset(self, site: Site, **kw: Any) -> Asset:
+        n = next(_seq)
         kw.setdefault("kind", AssetKind.GENERATOR)
-        kw.setdefault("name", f"Generator {next(_seq)}")
+        kw.setdefault("name", f"Generator {n}")
+        kw.setdefault("code", f"G{n}")
         return self._add(Asset(org_id=site.org_id, site_id=site.id, **kw))
+
+    def tag_key(self, org: Organization, number: int = 1) -> TagKey:
+        return self._add(TagKey(org_id=org.id, number=number))
+
+    def qr_tag(self, thing: Checkpoint | Asset, key: TagKey | None = None, **kw: Any) -> QrTag:
+        """An active tag for a checkpoint or an asset."""
+        is_checkpoint = isinstance(thing, Checkpoint)
+        key = key or self.session.scalar(select(TagKey).where(TagKey.org_id == thing.org_id))
+        key = key or self.tag_key(self.session.get(Organization, thing.org_id))
+        return self._add(
+            QrTag(
+                org_id=thing.org_id,
+                site_id=thing.site_id,
+                subject=TagSubject.CHECKPOINT if is_checkpoint else TagSubject.ASSET,
+                checkpoint_id=thing.id if is_checkpoint else None,
+                asset_id=None if is_checkpoint else thing.id,
+                key_id=key.id,
+                **kw,
+            )
+        )
 
     def device(self, org: Organization, sites: list[Site], **kw: Any) -> Device:
         kw.setdefault("serial", f"SN{next(_seq)}")

@@ -74,8 +74,13 @@ def test_demo_loads_a_realistic_estate_once(fresh_app):
     assert "Demo tenant already present." in run(fresh_app, "demo")
 
 
-def test_test_settings_only_lower_the_hashing_cost():
-    assert set(TEST_OVERRIDES) == {"ARGON2_TIME_COST", "ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM"}
+def test_test_settings_only_lower_the_hashing_cost_and_fix_the_secret():
+    assert set(TEST_OVERRIDES) == {
+        "ARGON2_TIME_COST",
+        "ARGON2_MEMORY_KIB",
+        "ARGON2_PARALLELISM",
+        "SECRET_KEY",
+    }
 
 
 def test_init_on_a_fresh_checkout_creates_the_default_sqlite_database(tmp_path, monkeypatch):

@@ -245,6 +245,7 @@ class TestAssets:
             "site_id": site.id,
             "kind": "transformer",
             "name": "1号变压器",
+            "code": "T1",
             "make": "TBEA",
             "model": "SCB13-1250/10",
             "ratings": [
@@ -260,13 +261,15 @@ class TestAssets:
         )
 
     def test_unknown_kind_is_refused(self, client, admin, site):
-        body = {"site_id": site.id, "kind": "reactor", "name": "X"}
+        body = {"site_id": site.id, "kind": "reactor", "name": "X", "code": "X"}
         response = client.post("/api/v1/assets", json=body, headers=admin)
         assert response.status_code == 422 and "kind" in response.json["errors"]["json"]
 
     def test_non_finite_rating_is_refused(self, client, admin, site):
         rating = '{"name": "p", "value": NaN, "unit": "kW"}'
-        raw = '{"site_id": %d, "kind": "ups", "name": "U", "ratings": [' + rating + "]}"
+        raw = (
+            '{"site_id": %d, "kind": "ups", "name": "U", "code": "U", "ratings": [' + rating + "]}"
+        )
         response = client.post(
             "/api/v1/assets", data=raw % site.id, content_type="application/json", headers=admin
         )

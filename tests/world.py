@@ -17,6 +17,7 @@ class Place:
     asset: Any
     device: Any
     guard: Any
+    tag: Any
 
 
 @dataclass
@@ -35,10 +36,12 @@ def build_world(make: Factory) -> World:
     places = {}
     for key, org in (("A1", org_a), ("A2", org_a), ("B1", org_b)):
         site = make.site(org, name=f"Site {key}")
+        checkpoint = make.checkpoint(site)
         places[key] = Place(
             site=site,
             zone=make.zone(site),
-            checkpoint=make.checkpoint(site),
+            checkpoint=checkpoint,
+            tag=make.qr_tag(checkpoint),
             asset=make.asset(site),
             device=make.device(org, [site]),
             guard=make.user(org, Role.GUARD, [site]),

@@ -19,9 +19,23 @@ from server.api.organizations import routes as organizations
 from server.api.requests import init_requests
 from server.api.session import init_session
 from server.api.sites import routes as sites
+from server.api.tag_keys import routes as tag_keys
+from server.api.tags import routes as tags
 from server.api.users import routes as users
 
-MODULES = (auth, organizations, sites, checkpoints, assets, users, devices, audit, health)
+MODULES = (
+    auth,
+    organizations,
+    sites,
+    checkpoints,
+    assets,
+    tags,
+    tag_keys,
+    users,
+    devices,
+    audit,
+    health,
+)
 
 OPENAPI = {
     "API_TITLE": "Vigil",

@@ -25,15 +25,6 @@ def require_role(actor: Actor, allowed: frozenset[Role]) -> None:
         raise Forbidden(f"role '{actor.role}' may not do this")
 
 
-def require_sites(actor: Actor, site_ids: set[int] | list[int] | tuple[int, ...]) -> None:
-    """Refuse an actor who does not work on every one of these sites."""
-    if actor.all_sites:
-        return
-    outside = set(site_ids) - actor.site_ids
-    if outside:
-        raise Forbidden("not assigned to site(s) " + ", ".join(map(str, sorted(outside))))
-
-
 def scoped(stmt: Select[Any], model: Any, actor: Actor) -> Select[Any]:
     """Limit a query on a site-bound model to the actor's tenant and sites."""
     stmt = stmt.where(model.org_id == actor.org_id)

@@ -22,6 +22,11 @@ class AssetSchema(RegistrySchema):
     zone_id = Id(allow_none=True)
     kind = ma.fields.Enum(AssetKind, by_value=True, required=True)
     name = name_field(required=True)
+    code = ma.fields.String(
+        required=True,
+        validate=ma.validate.Regexp(r"^[A-Za-z0-9-]{1,32}$", error="1 to 32 letters, digits or -"),
+        metadata={"description": "Short code printed on its tag for manual entry (G1, T1)"},
+    )
     make = ma.fields.String(validate=ma.validate.Length(max=200))
     model = ma.fields.String(validate=ma.validate.Length(max=200))
     serial_number = ma.fields.String(validate=ma.validate.Length(max=100))

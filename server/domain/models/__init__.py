@@ -4,6 +4,7 @@ from server.domain.models.assets import Asset, AssetKind
 from server.domain.models.audit import AuditEvent
 from server.domain.models.checkpoints import Checkpoint, PhysicalTag, PhysicalTagKind
 from server.domain.models.devices import Device, device_sites
+from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
 from server.domain.models.users import ApiToken, LoginFailure, User, user_sites
 
@@ -18,7 +19,11 @@ __all__ = [
     "Organization",
     "PhysicalTag",
     "PhysicalTagKind",
+    "QrTag",
     "Site",
+    "TagKey",
+    "TagStatus",
+    "TagSubject",
     "User",
     "Zone",
     "ZoneKind",

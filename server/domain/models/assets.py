@@ -3,7 +3,7 @@
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String
+from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -25,6 +25,7 @@ class Asset(Registry, Tenanted, Base):
     """A piece of equipment with its nameplate ratings."""
 
     __tablename__ = "assets"
+    __table_args__ = (UniqueConstraint("site_id", "code"),)
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), index=True)
@@ -34,6 +35,8 @@ class Asset(Registry, Tenanted, Base):
         )
     )
     name: Mapped[str] = mapped_column(String(200))
+    # Short code printed on its tag for manual entry, as engineers call it: G1, T1, RMU1.
+    code: Mapped[str] = mapped_column(String(32))
     make: Mapped[str] = mapped_column(String(200), default="")
     model: Mapped[str] = mapped_column(String(200), default="")
     serial_number: Mapped[str] = mapped_column(String(100), default="")

@@ -5,7 +5,15 @@ from sqlalchemy.orm import Session
 
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.models import Organization
-from server.domain.services import assets, checkpoints, devices, organizations, sites, users
+from server.domain.services import (
+    assets,
+    checkpoints,
+    devices,
+    organizations,
+    sites,
+    tags,
+    users,
+)
 
 ORG_NAME = "Lakeside Gardens Property Management 湖畔花园物业"
 PASSWORD = "vigil-demo-2026"  # noqa: S105  (printed by `make demo`: a demo, not a secret)
@@ -87,6 +95,7 @@ ASSETS = [
     {
         "kind": "generator",
         "name": "1号备用柴油发电机 Standby diesel generator G1",
+        "code": "G1",
         "make": "Cummins",
         "model": "C500D5",
         "ratings": [
@@ -99,6 +108,7 @@ ASSETS = [
     {
         "kind": "transformer",
         "name": "1号干式变压器 Dry-type transformer T1 (10/0.4 kV)",
+        "code": "T1",
         "make": "TBEA",
         "model": "SCB13-1250/10",
         "ratings": [
@@ -111,6 +121,7 @@ ASSETS = [
     {
         "kind": "switchgear",
         "name": "10kV高压环网柜 10 kV ring main unit",
+        "code": "RMU1",
         "make": "Schneider Electric",
         "model": "RM6",
         "ratings": [{"name": "rated_voltage", "value": 12, "unit": "kV"}],
@@ -118,6 +129,7 @@ ASSETS = [
     {
         "kind": "switchgear",
         "name": "0.4kV低压配电柜 0.4 kV LV switchboard",
+        "code": "LV1",
         "make": "ABB",
         "model": "MNS",
         "ratings": [{"name": "rated_current", "value": 2500, "unit": "A"}],
@@ -156,7 +168,7 @@ def _fill(session: Session) -> None:
     ]
     for zone, code, name, lat, lon, note in CHECKPOINTS:
         position = {"latitude": lat, "longitude": lon, "radius_m": 30} if lat else {}
-        checkpoints.create(
+        checkpoint = checkpoints.create(
             session,
             {
                 "site_id": site.id,
@@ -167,9 +179,11 @@ def _fill(session: Session) -> None:
                 **position,
             },
         )
+        tags.issue(session, {"checkpoint_id": checkpoint.id})
     plant_room = zones[3].id
     for asset in ASSETS:
-        assets.create(session, {"site_id": site.id, "zone_id": plant_room, **asset})
+        made = assets.create(session, {"site_id": site.id, "zone_id": plant_room, **asset})
+        tags.issue(session, {"asset_id": made.id})
     for login, role, name in PEOPLE[1:]:
         users.create(
             session,

@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.db import Base
-from server.domain import access
 from server.domain.actor import Actor
 from server.domain.errors import Conflict, Invalid
 from server.domain.models import Site, Zone
@@ -26,9 +25,10 @@ def _unique_columns(error: IntegrityError) -> list[str]:
     name = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
     if name:
         for table in Base.metadata.tables.values():
-            for constraint in table.constraints:
-                if constraint.name == name:
-                    return [c.name for c in constraint.columns]
+            # Partial unique indexes (one active tag per checkpoint) report like constraints.
+            for unique in (*table.constraints, *table.indexes):
+                if unique.name == name:
+                    return [c.name for c in unique.columns]
     match = _SQLITE_UNIQUE.search(str(error.orig))
     if match:
         return [part.split(".")[-1].strip() for part in match.group(1).split(",")]
@@ -36,10 +36,12 @@ def _unique_columns(error: IntegrityError) -> list[str]:
 
 
 def flush(session: Session) -> None:
-    """Flush, turning a unique-constraint violation into a Conflict that names the fields."""
+    """Flush, turning a unique-constraint violation into a Conflict that names the fields.
+
+    After a Conflict the session's transaction is spent: the request fails and rolls back.
+    """
     try:
-        with session.begin_nested():
-            session.flush()
+        session.flush()
     except IntegrityError as error:
         fields = [c for c in _unique_columns(error) if c not in {"org_id", "site_id"}]
         if not fields:
@@ -72,11 +74,11 @@ def check_zone(session: Session, site_id: int, zone_id: int | None) -> None:
 
 
 def sites_for_assignment(session: Session, actor: Actor, site_ids: list[int]) -> list[Site]:
-    """Sites of the actor's tenant to assign to a user or device; the actor must work on them."""
-    access.require_sites(actor, site_ids)
-    sites = list(
-        session.scalars(select(Site).where(Site.org_id == actor.org_id, Site.id.in_(site_ids)))
-    )
+    """Sites to assign to a user or device; any outside the actor's scope are unknown to them."""
+    stmt = select(Site).where(Site.org_id == actor.org_id, Site.id.in_(site_ids))
+    if not actor.all_sites:
+        stmt = stmt.where(Site.id.in_(actor.site_ids))
+    sites = list(session.scalars(stmt))
     missing = set(site_ids) - {s.id for s in sites}
     if missing:
         raise Invalid(

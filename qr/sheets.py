@@ -1,0 +1,211 @@
+"""Printable label sheets (PDF): a QR code, the place's name, its site and a manual-entry code."""
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from qr.render import QUIET_ZONE, make_qr
+
+FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
+FONT = "WenQuanYiMicroHei"  # CJK and Latin glyphs in one TrueType face, embedded as a subset
+CODE_FONT = "Helvetica-Bold"  # manual-entry codes are ASCII
+PAPERS = {"a4": A4, "letter": letter}
+MIN_SYMBOL_MM = 20.0  # narrowest code (quiet zone excluded) cheap handhelds read first time
+_OUTLINE = Color(0.75, 0.75, 0.75)
+
+
+@dataclass(frozen=True)
+class Label:
+    """What one label shows."""
+
+    payload: str
+    name: str
+    site: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A grid of labels on a page; 'beside' puts the text right of the code, else below it."""
+
+    columns: int
+    rows: int
+    beside: bool
+    name_pt: float
+    site_pt: float
+    code_pt: float
+    margin_mm: float = 10.0
+    gap_mm: float = 4.0
+    padding_mm: float = 2.5
+
+
+LAYOUTS = {
+    # Indoor stickers: 21 per page.
+    "small": Layout(columns=3, rows=7, beside=True, name_pt=8.5, site_pt=6.5, code_pt=11),
+    # Outdoor plates: 6 per page, a large code and large type.
+    "large": Layout(columns=2, rows=3, beside=False, name_pt=14, site_pt=10, code_pt=20),
+}
+
+
+@cache
+def _register_font() -> None:
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
+
+
+def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
+    """Break text to width, between words where it can, between characters (CJK) where not."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        candidate = line + char
+        if pdfmetrics.stringWidth(candidate, font, size) <= width:
+            line = candidate
+            continue
+        space = line.rfind(" ")
+        if char != " " and space > 0:
+            lines.append(line[:space])
+            line = line[space + 1 :] + char
+        else:
+            lines.append(line)
+            line = char.lstrip()
+        if len(lines) == max_lines:
+            break
+    else:
+        lines.append(line)
+    if len(lines) == max_lines and "".join(lines).replace(" ", "") != text.replace(" ", ""):
+        lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 0)] + "…"
+    return [ln.strip() for ln in lines if ln.strip()]
+
+
+def _draw_code(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    """Draw the code with its quiet zone as a square of side size, lower-left at (x, y)."""
+    rows = make_qr(payload).get_matrix()
+    module = size / len(rows)
+    path = canvas.beginPath()
+    for r, row in enumerate(rows):
+        top = y + size - (r + 1) * module
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect(x + start * module, top, (c - start) * module, module)
+            c += 1
+    canvas.setFillColor(black)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+LEADING = 1.25  # line height as a multiple of the font size
+
+
+def _text_lines(
+    layout: Layout, label: Label, width: float, height: float
+) -> list[tuple[str, str, float]]:
+    """Code, name (as many lines as fit, at most 3) and site, within width x height points."""
+    fixed = (layout.code_pt + layout.site_pt) * LEADING
+    name_lines = max(1, min(3, int((height - fixed) // (layout.name_pt * LEADING))))
+    name = [
+        (ln, FONT, layout.name_pt)
+        for ln in wrap(label.name, FONT, layout.name_pt, width, name_lines)
+    ]
+    site = [(ln, FONT, layout.site_pt) for ln in wrap(label.site, FONT, layout.site_pt, width, 1)]
+    return [(label.code, CODE_FONT, layout.code_pt), *name, *site]
+
+
+def _code_size(layout: Layout, w: float, h: float) -> float:
+    """Side of the code's square (quiet zone included) in a w x h label, in points."""
+    pad = layout.padding_mm * mm
+    return min(h - 2 * pad, w * 0.5) if layout.beside else min(w - 2 * pad, h * 0.55)
+
+
+def code_box(
+    layout_name: str, cell: tuple[float, float, float, float]
+) -> tuple[float, float, float]:
+    """Where a label's code goes: (x, y, side) in points, quiet zone included."""
+    layout = LAYOUTS[layout_name]
+    x, y, w, h = cell
+    pad, size = layout.padding_mm * mm, _code_size(layout, w, h)
+    if layout.beside:
+        return x + pad, y + (h - size) / 2, size
+    return x + (w - size) / 2, y + h - pad - size, size
+
+
+def _draw_label(
+    canvas: Canvas, layout_name: str, label: Label, cell: tuple[float, float, float, float]
+) -> None:
+    layout = LAYOUTS[layout_name]
+    x, y, w, h = cell
+    pad = layout.padding_mm * mm
+    canvas.setStrokeColor(_OUTLINE)
+    canvas.setLineWidth(0.3)
+    canvas.roundRect(x, y, w, h, 2 * mm, stroke=1, fill=0)
+    code_x, code_y, size = code_box(layout_name, cell)
+    _draw_code(canvas, label.payload, code_x, code_y, size)
+    # Text stays outside the code's square, so its quiet zone stays blank.
+    if layout.beside:
+        text_x, text_w, cursor = code_x + size + pad, w - size - 3 * pad, y + h - pad
+    else:
+        text_x, text_w, cursor = x + pad, w - 2 * pad, code_y - pad
+    lines = _text_lines(layout, label, text_w, cursor - (y + pad))
+    canvas.setFillColor(black)
+    for text, font, pt in lines:
+        cursor -= pt * LEADING
+        canvas.setFont(font, pt)
+        if layout.beside:
+            canvas.drawString(text_x, cursor, text)
+        else:
+            canvas.drawCentredString(x + w / 2, cursor, text)
+
+
+def cells(paper: str, layout_name: str) -> list[tuple[float, float, float, float]]:
+    """Label rectangles (x, y, w, h) in points on one page, row by row from the top left."""
+    page_w, page_h = PAPERS[paper]
+    layout = LAYOUTS[layout_name]
+    margin, gap = layout.margin_mm * mm, layout.gap_mm * mm
+    w = (page_w - 2 * margin - (layout.columns - 1) * gap) / layout.columns
+    h = (page_h - 2 * margin - (layout.rows - 1) * gap) / layout.rows
+    return [
+        (margin + col * (w + gap), page_h - margin - (row + 1) * h - row * gap, w, h)
+        for row in range(layout.rows)
+        for col in range(layout.columns)
+    ]
+
+
+def symbol_width_mm(paper: str, layout_name: str, modules: int) -> float:
+    """Width of a code's symbol (quiet zone excluded) with `modules` modules, in mm."""
+    _, _, w, h = cells(paper, layout_name)[0]
+    size = _code_size(LAYOUTS[layout_name], w, h)
+    return size / mm * modules / (modules + 2 * QUIET_ZONE)
+
+
+def render_pdf(
+    labels: Iterable[Label], paper: str = "a4", layout: str = "small", title: str = "Vigil tags"
+) -> bytes:
+    """A PDF of labels, as many pages as needed; unknown paper or layout is a ValueError."""
+    if paper not in PAPERS or layout not in LAYOUTS:
+        raise ValueError(f"paper must be one of {sorted(PAPERS)}, layout one of {sorted(LAYOUTS)}")
+    _register_font()
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=PAPERS[paper], pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setCreator("Vigil")
+    grid = cells(paper, layout)
+    count = 0
+    for count, label in enumerate(labels, start=1):
+        _draw_label(canvas, layout, label, grid[(count - 1) % len(grid)])
+        if count % len(grid) == 0:
+            canvas.showPage()
+    if count == 0 or count % len(grid):
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

@@ -1,0 +1,165 @@
+"""QR tags: issue, re-issue, revoke, verify, and download as PNG, SVG or a PDF label sheet."""
+
+import io
+import re
+
+from flask import send_file
+from flask.views import MethodView
+
+from qr import render, sheets
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.session import db_session
+from server.api.tags.schemas import (
+    EndSchema,
+    ImageArgs,
+    IssueSchema,
+    QrTagSchema,
+    SheetArgs,
+    TagListArgs,
+    VerificationSchema,
+    VerifyRequestSchema,
+)
+from server.domain.actor import current_actor
+from server.domain.models import QrTag
+from server.domain.services import tags
+
+blp = Blueprint("qr_tags", __name__, url_prefix="/api/v1", description="QR tags and label sheets")
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+def _dump(tag: QrTag) -> dict:
+    key = tags.key_of(db_session(), tag)
+    fields = {c: getattr(tag, c) for c in QrTagSchema().fields if hasattr(tag, c)}
+    return fields | {"key_number": key.number, "payload": tags.payload_of(tag, key)}
+
+
+def _file(data: bytes, mimetype: str, name: str):
+    # send_file adds an RFC 5987 filename* for non-ASCII (Chinese) names.
+    return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, max_age=0)
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^\w.-]+", "-", text).strip("-") or "tag"
+
+
+@blp.route("/qr-tags")
+class QrTags(MethodView):
+    @blp.authenticated
+    @blp.arguments(TagListArgs, location="query")
+    @blp.response(200, QrTagSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List tags with their status: active, superseded or revoked (admin, supervisor)"""
+        stmt = tags.list_query(args)
+        items = paginated(db_session(), stmt, QrTag, args, pagination_parameters, tags.SORTABLE)
+        return [_dump(tag) for tag in items]
+
+    @blp.authenticated
+    @blp.documents(404, 409)
+    @blp.arguments(IssueSchema)
+    @blp.response(201, QrTagSchema)
+    def post(self, data):
+        """Issue the first tag for a checkpoint or an asset (admin, supervisor)"""
+        tag = tags.issue(db_session(), data)
+        db_session().commit()
+        return _dump(tag)
+
+
+@blp.route("/qr-tags/<id:tag_id>")
+class QrTagById(MethodView):
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.response(200, QrTagSchema)
+    def get(self, tag_id):
+        """Get a tag"""
+        return _dump(tags.get(db_session(), tag_id))
+
+
+@blp.route("/qr-tags/<id:tag_id>/reissue")
+class Reissue(MethodView):
+    @blp.authenticated
+    @blp.documents(404, 409)
+    @blp.arguments(EndSchema)
+    @blp.response(201, QrTagSchema)
+    def post(self, data, tag_id):
+        """Replace a damaged or photographed tag: the old one stops verifying (admin, supervisor)"""
+        tag = tags.reissue(db_session(), tag_id, data["reason"])
+        db_session().commit()
+        return _dump(tag)
+
+
+@blp.route("/qr-tags/<id:tag_id>/revoke")
+class Revoke(MethodView):
+    @blp.authenticated
+    @blp.documents(404, 409)
+    @blp.arguments(EndSchema)
+    @blp.response(200, QrTagSchema)
+    def post(self, data, tag_id):
+        """Withdraw a tag without a successor (admin, supervisor)"""
+        tag = tags.revoke(db_session(), tag_id, data["reason"])
+        db_session().commit()
+        return _dump(tag)
+
+
+@blp.route("/qr-tags/<id:tag_id>/image.png")
+class TagPng(MethodView):
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.arguments(ImageArgs, location="query")
+    @blp.response(200, BINARY, content_type="image/png", description="The code as a PNG")
+    def get(self, args, tag_id):
+        """One tag's QR code as PNG at a chosen width and DPI (admin, supervisor)"""
+        tag = tags.get(db_session(), tag_id)
+        data = render.png(_dump(tag)["payload"], args["size_mm"], args["dpi"])
+        return _file(data, "image/png", f"tag-{tag.id}.png")
+
+
+@blp.route("/qr-tags/<id:tag_id>/image.svg")
+class TagSvg(MethodView):
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.arguments(ImageArgs, location="query")
+    @blp.response(200, BINARY, content_type="image/svg+xml", description="The code as SVG")
+    def get(self, args, tag_id):
+        """One tag's QR code as SVG, for sign makers (admin, supervisor)"""
+        tag = tags.get(db_session(), tag_id)
+        data = render.svg(_dump(tag)["payload"], args["size_mm"])
+        return _file(data, "image/svg+xml", f"tag-{tag.id}.svg")
+
+
+@blp.route("/qr-tags/verify")
+class Verify(MethodView):
+    @blp.authenticated
+    @blp.arguments(VerifyRequestSchema)
+    @blp.response(200, VerificationSchema)
+    def post(self, data):
+        """Check a scanned payload: what it marks, or why it is refused"""
+        result = tags.verify(db_session(), data["payload"], current_actor().org_id)
+        tag = result.tag if result.valid else None
+        return {
+            "valid": result.valid,
+            "reason": result.problem,
+            "tag_id": tag and tag.id,
+            "subject": tag and tag.subject,
+            "checkpoint_id": tag and tag.checkpoint_id,
+            "asset_id": tag and tag.asset_id,
+            "site_id": tag and tag.site_id,
+        }
+
+
+@blp.route("/label-sheets")
+class LabelSheets(MethodView):
+    @blp.authenticated
+    @blp.arguments(SheetArgs, location="query")
+    @blp.response(200, BINARY, content_type="application/pdf", description="Printable labels")
+    def get(self, args):
+        """A PDF of labels for a site, a zone or a selection of active tags (admin, supervisor)"""
+        rows = tags.printable(db_session(), {**args, "tag_ids": args.get("tag_id")})
+        labels = [sheets.Label(r.payload, r.name, r.site, r.code) for r in rows]
+        pdf = sheets.render_pdf(labels, args["paper"], args["layout"])
+        site = _safe(rows[0].site) if rows else "empty"
+        return _file(
+            pdf, "application/pdf", f"vigil-tags-{site}-{args['layout']}-{args['paper']}.pdf"
+        )
