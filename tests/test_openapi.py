@@ -67,3 +67,15 @@ def test_item_endpoints_document_not_found_conflict_and_stale_writes(client):
         assert {"404", "409", "412"} <= set(patch["responses"]), path
         assert any(p["name"] == "If-Match" for p in patch.get("parameters", [])), path
         assert "304" in ops["get"]["responses"], f"{path}: conditional GET undocumented"
+
+
+def test_downloads_document_their_content_types(client):
+    paths = client.get("/api/openapi.json").json["paths"]
+    expected = {
+        "/api/v1/qr-tags/{tag_id}/image.png": "image/png",
+        "/api/v1/qr-tags/{tag_id}/image.svg": "image/svg+xml",
+        "/api/v1/label-sheets": "application/pdf",
+    }
+    for path, mimetype in expected.items():
+        content = paths[path]["get"]["responses"]["200"]["content"]
+        assert content == {mimetype: {"schema": {"type": "string", "format": "binary"}}}, path

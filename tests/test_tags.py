@@ -185,12 +185,12 @@ class TestVerification:
 class TestDownloads:
     @needs_zbar
     def test_png_download_decodes_to_the_tag(self, client, make, site, supervisor):
-        tag = issue(client, supervisor, checkpoint_id=make.checkpoint(site).id)
+        tag = issue(client, supervisor, checkpoint_id=make.checkpoint(site, code="CP-PNG").id)
         response = client.get(
             f"/api/v1/qr-tags/{tag['id']}/image.png?dpi=300&size_mm=25", headers=supervisor
         )
         assert response.status_code == 200 and response.mimetype == "image/png"
-        assert f"filename=tag-{tag['id']}.png" in response.headers["Content-Disposition"]
+        assert "filename=tag-CP-PNG.png" in response.headers["Content-Disposition"]
         assert zbar(png_image(response.data)) == [tag["payload"]]
 
     def test_svg_download(self, client, make, site, supervisor):

@@ -113,7 +113,7 @@ class TagPng(MethodView):
         """One tag's QR code as PNG at a chosen width and DPI (admin, supervisor)"""
         tag = tags.get(db_session(), tag_id)
         data = render.png(_dump(tag)["payload"], args["size_mm"], args["dpi"])
-        return _file(data, "image/png", f"tag-{tag.id}.png")
+        return _file(data, "image/png", f"tag-{tags.subject_of(db_session(), tag).code}.png")
 
 
 @blp.route("/qr-tags/<id:tag_id>/image.svg")
@@ -126,7 +126,7 @@ class TagSvg(MethodView):
         """One tag's QR code as SVG, for sign makers (admin, supervisor)"""
         tag = tags.get(db_session(), tag_id)
         data = render.svg(_dump(tag)["payload"], args["size_mm"])
-        return _file(data, "image/svg+xml", f"tag-{tag.id}.svg")
+        return _file(data, "image/svg+xml", f"tag-{tags.subject_of(db_session(), tag).code}.svg")
 
 
 @blp.route("/qr-tags/verify")

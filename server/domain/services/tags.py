@@ -67,6 +67,13 @@ def get(session: Session, tag_id: int) -> QrTag:
     return tag
 
 
+def subject_of(session: Session, tag: QrTag) -> Checkpoint | Asset:
+    """The checkpoint or asset tag marks."""
+    if tag.checkpoint_id is not None:
+        return session.get_one(Checkpoint, tag.checkpoint_id)
+    return session.get_one(Asset, tag.asset_id)
+
+
 def key_of(session: Session, tag: QrTag) -> TagKey:
     """The key that signed tag."""
     return session.get_one(TagKey, tag.key_id)
@@ -214,12 +221,7 @@ def verify(session: Session, text: str, org_id: int) -> Verification:
         return Verification(Problem.REVOKED, tag)
     if tag.status is TagStatus.SUPERSEDED:
         return Verification(Problem.SUPERSEDED, tag)
-    thing = (
-        session.get(Checkpoint, tag.checkpoint_id)
-        if tag.checkpoint_id
-        else session.get(Asset, tag.asset_id)
-    )
-    if thing is None or not thing.active:
+    if not subject_of(session, tag).active:
         return Verification(Problem.INACTIVE, tag)
     return Verification(None, tag)
 
