@@ -17,6 +17,8 @@ from server.domain.models import (
     AssetKind,
     Checkpoint,
     Device,
+    DeviceToken,
+    EnrollmentCode,
     Organization,
     QrTag,
     Site,
@@ -87,6 +89,23 @@ class Factory:
                 **kw,
             )
         )
+
+    def enrollment_code(
+        self, site: Site, code: str | None = None, **kw: Any
+    ) -> tuple[EnrollmentCode, str]:
+        """A live code (plain text returned) for site."""
+        code = code or secrets.token_hex(6).upper()
+        kw.setdefault("expires_at", utcnow() + timedelta(minutes=30))
+        record = EnrollmentCode(
+            org_id=site.org_id, site_id=site.id, code_hash=token_hash(code), **kw
+        )
+        return self._add(record), code
+
+    def device_auth(self, device: Device) -> dict[str, str]:
+        """Headers a handheld sends: its bearer token and the protocol version."""
+        plain = secrets.token_urlsafe(32)
+        self._add(DeviceToken(device_id=device.id, token_hash=token_hash(plain)))
+        return {"Authorization": f"Bearer {plain}", "Vigil-Protocol": "1"}
 
     def device(self, org: Organization, sites: list[Site], **kw: Any) -> Device:
         kw.setdefault("serial", f"SN{next(_seq)}")

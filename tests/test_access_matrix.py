@@ -16,7 +16,13 @@ NOBODY: frozenset[str] = frozenset()
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 204}
 
 # Endpoints anyone may call, and the pages of the API's own documentation.
-PUBLIC = {("POST", "/api/v1/auth/token"), ("GET", "/api/health")}
+PUBLIC = {
+    ("POST", "/api/v1/auth/token"),
+    ("GET", "/api/health"),
+    ("POST", "/api/v1/device/enroll"),  # the one-time code is the credential
+}
+# Called by handhelds with a device token; user tokens do not open them.
+DEVICE = {("GET", "/api/v1/device/config"), ("POST", "/api/v1/device/sync")}
 DOCS = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
@@ -216,6 +222,23 @@ CASES = [
         lambda p, w: (f"/api/v1/label-sheets?site_id={p.site.id}", None),
         "site",
     ),
+    Case("GET", "/api/v1/enrollment-codes", MANAGERS, fixed("/api/v1/enrollment-codes")),
+    Case(
+        "POST",
+        "/api/v1/enrollment-codes",
+        MANAGERS,
+        _create("enrollment-codes", lambda p: {"site_id": p.site.id}),
+        "site",
+    ),
+    Case(
+        "POST",
+        "/api/v1/enrollment-codes/<id:code_id>/revoke",
+        MANAGERS,
+        lambda p, w: (f"/api/v1/enrollment-codes/{p.enrollment_code.id}/revoke", None),
+        "site",
+        success=200,
+        outsider=404,
+    ),
     Case("GET", "/api/v1/tag-keys", ONLY_ADMIN, fixed("/api/v1/tag-keys")),
     Case("POST", "/api/v1/tag-keys", ONLY_ADMIN, fixed("/api/v1/tag-keys")),
     Case(
@@ -243,9 +266,36 @@ def test_every_api_endpoint_has_an_access_rule(app):
         if rule.rule.startswith("/api")
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    unlisted = routes - PROTECTED - PUBLIC - DOCS
+    unlisted = routes - PROTECTED - PUBLIC - DOCS - DEVICE
     assert not unlisted, f"endpoints without a row in the access table: {sorted(unlisted)}"
-    assert not (PROTECTED | PUBLIC) - routes, "the table lists endpoints that do not exist"
+    assert not (PROTECTED | PUBLIC | DEVICE) - routes, "the table lists endpoints that don't exist"
+
+
+DEVICE_CALLS = {
+    ("GET", "/api/v1/device/config"): ("/api/v1/device/config", None),
+    ("POST", "/api/v1/device/sync"): (
+        "/api/v1/device/sync",
+        {"sent_at": "2026-11-22T08:00:00+08:00", "events": []},
+    ),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(DEVICE), ids=lambda e: f"{e[0]} {e[1]}")
+def test_device_endpoints_open_only_to_an_active_enrolled_device(client, make, world, endpoint):
+    path, body = DEVICE_CALLS[endpoint]
+    device = world.places["A1"].device
+    protocol = {"Vigil-Protocol": "1"}
+
+    def status(headers):
+        return client.open(path, method=endpoint[0], json=body, headers=headers).status_code
+
+    assert status(protocol) == 401
+    assert status(make.auth(world.actors["admin"]) | protocol) == 401
+    headers = make.device_auth(device)
+    assert status(headers) == 200
+    device.active = False
+    make.session.flush()
+    assert status(headers) == 401
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)

@@ -60,6 +60,13 @@ def seed_registry(url: str) -> None:
                 ),
                 {"n": n, "t": NOW},
             )
+        conn.execute(
+            text(
+                "INSERT INTO devices (id, org_id, serial, label, active, created_at, updated_at) "
+                "VALUES (1, 1, 'HT-1', '', true, :t, :t)"
+            ),
+            {"t": NOW},
+        )
     engine.dispose()
 
 

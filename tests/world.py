@@ -18,6 +18,7 @@ class Place:
     device: Any
     guard: Any
     tag: Any
+    enrollment_code: Any
 
 
 @dataclass
@@ -42,6 +43,7 @@ def build_world(make: Factory) -> World:
             zone=make.zone(site),
             checkpoint=checkpoint,
             tag=make.qr_tag(checkpoint),
+            enrollment_code=make.enrollment_code(site)[0],
             asset=make.asset(site),
             device=make.device(org, [site]),
             guard=make.user(org, Role.GUARD, [site]),

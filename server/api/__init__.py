@@ -12,7 +12,9 @@ from server.api.audit import routes as audit
 from server.api.auth import routes as auth
 from server.api.checkpoints import routes as checkpoints
 from server.api.common import IdConverter
+from server.api.device import routes as device
 from server.api.devices import routes as devices
+from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
 from server.api.health import routes as health
 from server.api.organizations import routes as organizations
@@ -33,6 +35,8 @@ MODULES = (
     tag_keys,
     users,
     devices,
+    enrollment,
+    device,
     audit,
     health,
 )
@@ -66,6 +70,10 @@ def init_api(app: Flask) -> Any:
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"},
+    )
+    api.spec.components.security_scheme(
+        "deviceToken",
+        {"type": "http", "scheme": "bearer", "description": "POST /api/v1/device/enroll"},
     )
     for module in MODULES:
         api.register_blueprint(module.blp)

@@ -13,7 +13,7 @@ from werkzeug.exceptions import PreconditionFailed
 from server.api.session import db_session
 from server.domain.actor import reset_actor, set_actor
 from server.domain.errors import Unauthenticated
-from server.domain.services import auth
+from server.domain.services import auth, enrollment
 
 ERRORS = {
     404: "Not found, or not visible to you",
@@ -73,6 +73,24 @@ class Blueprint(flask_smorest.Blueprint):
             return func
 
         return decorator
+
+    def device_authenticated(self, func: Any) -> Any:
+        """Resolve a device token to its device for the view, and document the requirement."""
+
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            device, actor = enrollment.resolve_device(db_session(), bearer_token())
+            g.device = device
+            token = set_actor(actor)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                reset_actor(token)
+
+        wrapper = self.doc(security=[{"deviceToken": []}])(wrapper)
+        return self.alt_response(401, schema=ErrorSchema, description="Not an enrolled device")(
+            wrapper
+        )
 
     def if_match(self, schema: Any) -> Callable[[Any], None]:
         """A precondition refusing a change to a stale copy (412) when If-Match was sent."""

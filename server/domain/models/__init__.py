@@ -3,7 +3,9 @@
 from server.domain.models.assets import Asset, AssetKind
 from server.domain.models.audit import AuditEvent
 from server.domain.models.checkpoints import Checkpoint, PhysicalTag, PhysicalTagKind
+from server.domain.models.device_events import DeviceEvent
 from server.domain.models.devices import Device, device_sites
+from server.domain.models.enrollment import DeviceToken, EnrollmentCode
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
 from server.domain.models.users import ApiToken, LoginFailure, User, user_sites
@@ -15,6 +17,9 @@ __all__ = [
     "AuditEvent",
     "Checkpoint",
     "Device",
+    "DeviceEvent",
+    "DeviceToken",
+    "EnrollmentCode",
     "LoginFailure",
     "Organization",
     "PhysicalTag",

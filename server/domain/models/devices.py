@@ -26,6 +26,10 @@ class Device(Registry, Tenanted, Base):
     serial: Mapped[str] = mapped_column(String(100))
     label: Mapped[str] = mapped_column(String(200), default="")
     last_seen_at: Mapped[datetime | None]
+    enrolled_at: Mapped[datetime | None]
+    # Fixed-window sync rate limit, counted in the database so every process shares it.
+    rate_window_start: Mapped[datetime | None]
+    rate_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sites: Mapped[list[Site]] = relationship(
         secondary=device_sites, order_by=Site.id, lazy="selectin"

@@ -1,0 +1,266 @@
+"""Event messages: parse and validate what a handheld sends, without touching any database."""
+
+import enum
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from device_protocol.version import MAX_EVENTS, MAX_PHOTOS, MAX_TEXT
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class EventType(enum.StrEnum):
+    """What happened on the handheld."""
+
+    SCAN = "scan"
+    INCIDENT = "incident"
+    SHIFT = "shift"
+
+
+class ScanMethod(enum.StrEnum):
+    """How a checkpoint was identified."""
+
+    QR = "qr"
+    NFC = "nfc"
+    IBUTTON = "ibutton"
+    RFID = "rfid"
+    MANUAL = "manual"  # the short code typed in when a sticker is damaged
+
+
+class Severity(enum.StrEnum):
+    """How urgent an incident is."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+INCIDENT_CATEGORIES = (
+    "intrusion",
+    "fire",
+    "water_leak",
+    "damage",
+    "hazard",
+    "medical",
+    "equipment_fault",
+    "suspicious",
+    "other",
+)
+SHIFT_KINDS = ("clock_in", "clock_out", "handover")
+
+
+class Invalid(ValueError):
+    """A message that breaks the protocol; str() is the reason sent back."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A valid event: the envelope every type shares, and its type's fields in data."""
+
+    uuid: str
+    type: EventType
+    device_time: datetime
+    fingerprint: str
+    data: dict[str, Any]
+    monotonic_ms: int | None = None
+    boot_id: str | None = None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """An event that could not be accepted, with the reason."""
+
+    uuid: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A sync request: the device's clock when it sent, and its events in order."""
+
+    sent_at: datetime
+    items: list[Event | Rejected] = field(default_factory=list)
+    monotonic_ms: int | None = None
+    boot_id: str | None = None
+
+
+def parse_time(value: Any, name: str) -> datetime:
+    """An ISO 8601 instant with its offset; naive or unparsable times are refused."""
+    if not isinstance(value, str):
+        raise Invalid(f"{name} must be an ISO 8601 string with an offset")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(f"{name} is not an ISO 8601 time") from None
+    if parsed.tzinfo is None:
+        raise Invalid(f"{name} needs a UTC offset")
+    return parsed.astimezone(UTC)
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise Invalid(f"{name} must be an integer from {low} to {high}")
+    return value
+
+
+def _text(value: Any, name: str, limit: int = MAX_TEXT, required: bool = False) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
+        raise Invalid(f"{name} must be text of at most {limit} characters")
+    if "\x00" in value:
+        raise Invalid(f"{name} may not contain NUL")
+    return value
+
+
+def _choice(value: Any, name: str, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise Invalid(f"{name} must be one of: {', '.join(options)}")
+    return value
+
+
+def _photos(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_PHOTOS:
+        raise Invalid(f"photos must be a list of at most {MAX_PHOTOS} SHA-256 hashes")
+    if not all(isinstance(h, str) and _SHA256.match(h) for h in value):
+        raise Invalid("photos must be lower-case hex SHA-256 hashes")
+    return list(dict.fromkeys(value))
+
+
+def _position(raw: dict[str, Any]) -> dict[str, float]:
+    if raw.get("latitude") is None and raw.get("longitude") is None:
+        return {}
+    lat, lon = raw.get("latitude"), raw.get("longitude")
+    for value, name, bound in ((lat, "latitude", 90), (lon, "longitude", 180)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not -bound <= value <= bound
+        ):
+            raise Invalid(f"{name} must be a number from -{bound} to {bound}")
+    accuracy = raw.get("accuracy_m")
+    if accuracy is not None and (
+        isinstance(accuracy, bool)
+        or not isinstance(accuracy, int | float)
+        or not 0 <= accuracy <= 100_000
+    ):
+        raise Invalid("accuracy_m must be a number from 0 to 100000")
+    return {"latitude": float(lat), "longitude": float(lon)} | (
+        {"accuracy_m": float(accuracy)} if accuracy is not None else {}
+    )
+
+
+def _scan(raw: dict[str, Any]) -> dict[str, Any]:
+    method = _choice(raw.get("method"), "method", tuple(ScanMethod))
+    if method == ScanMethod.QR:
+        target = {"payload": _text(raw.get("payload"), "payload", 200, required=True)}
+    elif method == ScanMethod.MANUAL:
+        target = {"code": _text(raw.get("code"), "code", 32, required=True)}
+    else:
+        target = {"uid": _text(raw.get("uid"), "uid", 100, required=True)}
+    return {
+        "method": method,
+        **target,
+        **_position(raw),
+        "note": _text(raw.get("note"), "note"),
+        "photos": _photos(raw.get("photos")),
+    }
+
+
+def _incident(raw: dict[str, Any]) -> dict[str, Any]:
+    checkpoint = raw.get("checkpoint_id")
+    return {
+        "category": _choice(raw.get("category"), "category", INCIDENT_CATEGORIES),
+        "severity": _choice(raw.get("severity"), "severity", tuple(Severity)),
+        "text": _text(raw.get("text"), "text", required=True),
+        "checkpoint_id": None
+        if checkpoint is None
+        else _int(checkpoint, "checkpoint_id", 1, 2**31 - 1),
+        **_position(raw),
+        "photos": _photos(raw.get("photos")),
+    }
+
+
+def _shift(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "kind": _choice(raw.get("kind"), "kind", SHIFT_KINDS),
+        "note": _text(raw.get("note"), "note"),
+    }
+
+
+_PARSERS = {EventType.SCAN: _scan, EventType.INCIDENT: _incident, EventType.SHIFT: _shift}
+
+
+def fingerprint(raw: dict[str, Any]) -> str:
+    """SHA-256 of the event as sent, keys sorted: equal content, equal fingerprint."""
+    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_event(raw: Any) -> Event:
+    """A valid Event from a JSON object, or Invalid with the reason."""
+    if not isinstance(raw, dict):
+        raise Invalid("an event must be a JSON object")
+    try:
+        event_uuid = str(uuid.UUID(str(raw.get("uuid"))))
+    except ValueError:
+        raise Invalid("uuid must be a UUID") from None
+    try:
+        kind = EventType(raw.get("type"))
+    except ValueError:
+        raise Invalid(f"type must be one of: {', '.join(EventType)}") from None
+    boot_id = raw.get("boot_id")
+    if boot_id is not None:
+        boot_id = _text(boot_id, "boot_id", 64, required=True)
+    monotonic = raw.get("monotonic_ms")
+    user = raw.get("user_id")
+    return Event(
+        uuid=event_uuid,
+        type=kind,
+        device_time=parse_time(raw.get("device_time"), "device_time"),
+        fingerprint=fingerprint(raw),
+        data=_PARSERS[kind](raw),
+        monotonic_ms=None if monotonic is None else _int(monotonic, "monotonic_ms", 0, 2**62),
+        boot_id=boot_id,
+        user_id=None if user is None else _int(user, "user_id", 1, 2**31 - 1),
+    )
+
+
+def _uuid_of(raw: Any) -> str | None:
+    try:
+        return str(uuid.UUID(str(raw.get("uuid")))) if isinstance(raw, dict) else None
+    except ValueError:
+        return None
+
+
+def parse_batch(raw: Any) -> Batch:
+    """A Batch whose items are Events or Rejected; Invalid if the envelope itself is wrong."""
+    if not isinstance(raw, dict):
+        raise Invalid("the body must be a JSON object")
+    events = raw.get("events")
+    if not isinstance(events, list):
+        raise Invalid("events must be a list")
+    if len(events) > MAX_EVENTS:
+        raise Invalid(f"at most {MAX_EVENTS} events in one batch; send the rest in another")
+    monotonic = raw.get("monotonic_ms")
+    boot_id = raw.get("boot_id")
+    batch = Batch(
+        sent_at=parse_time(raw.get("sent_at"), "sent_at"),
+        monotonic_ms=None if monotonic is None else _int(monotonic, "monotonic_ms", 0, 2**62),
+        boot_id=None if boot_id is None else _text(boot_id, "boot_id", 64, required=True),
+    )
+    for item in events:
+        try:
+            batch.items.append(parse_event(item))
+        except Invalid as error:
+            batch.items.append(Rejected(_uuid_of(item), str(error)))
+    return batch

@@ -1,0 +1,94 @@
+"""The handheld protocol: enroll, download the offline config, sync batches of events."""
+
+from flask import g, request
+from flask.views import MethodView
+from flask_smorest.error_handler import ErrorSchema
+
+from device_protocol import events, version
+from server.api.blueprint import Blueprint
+from server.api.device.schemas import (
+    EnrolledSchema,
+    EnrollSchema,
+    SyncRequestSchema,
+    SyncResponseSchema,
+)
+from server.api.errors import body
+from server.api.session import db_session
+from server.domain.clock import utcnow
+from server.domain.errors import Invalid
+from server.domain.services import enrollment
+from server.ingest import config, rate, sync
+
+blp = Blueprint(
+    "device", __name__, url_prefix="/api/v1/device", description="Handheld protocol (v1)"
+)
+
+
+@blp.before_request
+def _check_version():
+    """Every device request names its protocol version (412 lists the supported ones)."""
+    wanted = request.headers.get(version.HEADER)
+    if wanted not in version.SUPPORTED:
+        supported = ", ".join(version.SUPPORTED)
+        message = f"send the header {version.HEADER} with one of: {supported}"
+        if wanted:
+            message = f"protocol version {wanted!r} is not supported; supported: {supported}"
+        errors = {"supported": list(version.SUPPORTED)}
+        return body(412, message, errors), 412, {version.SUPPORTED_HEADER: supported}
+    if request.endpoint == "device.Sync":
+        request.max_content_length = version.MAX_BATCH_BYTES
+    return None
+
+
+@blp.route("/enroll")
+class Enroll(MethodView):
+    @blp.arguments(EnrollSchema)
+    @blp.response(201, EnrolledSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Invalid, used or expired code")
+    def post(self, data):
+        """Exchange a one-time enrollment code for a device token"""
+        device, token = enrollment.enroll(db_session(), data["code"], data["serial"], data["label"])
+        db_session().commit()
+        return {
+            "device_id": device.id,
+            "token": token,
+            "site_ids": device.site_ids,
+            "server_time": utcnow(),
+        }
+
+
+@blp.route("/config")
+class Config(MethodView):
+    @blp.device_authenticated
+    @blp.etag
+    @blp.response(200, description="Everything needed to work offline; see the protocol document")
+    def get(self):
+        """Download the offline configuration (strong ETag; 304 when unchanged)"""
+        data = config.build(db_session(), g.device)
+        blp.set_etag(config.etag(data))
+        return data | {"server_time": utcnow().isoformat()}
+
+
+@blp.route("/sync")
+class Sync(MethodView):
+    @blp.device_authenticated
+    @blp.arguments(SyncRequestSchema)
+    @blp.response(200, SyncResponseSchema)
+    @blp.alt_response(413, schema=ErrorSchema, description="Batch body too large")
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many batches; see Retry-After")
+    def post(self, _envelope):
+        """Send a batch of events; each is accepted, duplicate, conflict or rejected"""
+        received_at = utcnow()
+        try:
+            batch = events.parse_batch(request.get_json())
+        except events.Invalid as error:
+            raise Invalid(str(error), {"json": [str(error)]}) from error
+        session = db_session()
+        rate.check(session, g.device.id, received_at)
+        results, offset_ms = sync.process(session, g.device, batch, received_at)
+        session.commit()
+        return {
+            "server_time": received_at,
+            "clock_offset_ms": offset_ms,
+            "results": [r.as_dict() for r in results],
+        }

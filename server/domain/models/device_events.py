@@ -1,0 +1,43 @@
+"""Everything handhelds report, kept exactly once per (device, event uuid)."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db import Base
+from server.domain.models.mixins import Tenanted
+
+
+class DeviceEvent(Tenanted, Base):
+    """A scan, incident or shift event as received, with its time on three clocks."""
+
+    __tablename__ = "device_events"
+    __table_args__ = (
+        # The exactly-once key: a resent event finds its first copy here.
+        UniqueConstraint("device_id", "uuid"),
+        Index("ix_device_events_checkpoint_time", "checkpoint_id", "corrected_time"),
+        Index("ix_device_events_site_time", "site_id", "corrected_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    uuid: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(16))
+    # SHA-256 of the event as sent: the same uuid with other content is a conflict.
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    device_time: Mapped[datetime]
+    corrected_time: Mapped[datetime]
+    time_source: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime]
+    monotonic_ms: Mapped[int | None] = mapped_column(BigInteger)
+    boot_id: Mapped[str | None] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoints.id"))
+    qr_tag_id: Mapped[int | None] = mapped_column(ForeignKey("qr_tags.id"))
+    # The type's own fields as validated (method, payload, category, text, photos...).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Why to look twice: forged or revoked tag, implausible time, other site...
+    flags: Mapped[list[str]] = mapped_column(JSON)

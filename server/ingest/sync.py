@@ -1,0 +1,270 @@
+"""One sync batch: exactly-once storage of a handheld's events, set-based, one transaction."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from device_protocol import clock
+from device_protocol.events import Batch, Event, EventType, ScanMethod
+from server.domain.errors import Invalid as DomainInvalid
+from server.domain.models import (
+    Checkpoint,
+    Device,
+    DeviceEvent,
+    PhysicalTag,
+    PhysicalTagKind,
+    User,
+)
+from server.domain.services import checkpoints as checkpoint_rules
+from server.domain.services import tags
+
+
+@dataclass
+class Result:
+    """What became of one event: accepted, duplicate, conflict or rejected."""
+
+    uuid: str | None
+    status: str
+    reason: str | None = None
+    flags: list[str] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "uuid": self.uuid,
+            "status": self.status,
+            "reason": self.reason,
+            "flags": self.flags or [],
+        }
+
+
+@dataclass
+class _Row:
+    """A new event on its way to the table."""
+
+    event: Event
+    index: int
+    values: dict[str, Any]
+    flags: list[str]
+
+
+def process(
+    session: Session, device: Device, batch: Batch, received_at: datetime
+) -> tuple[list[Result], int]:
+    """Store the batch's new events; return a result per event and the clock offset (ms)."""
+    results: list[Result | None] = [None] * len(batch.items)
+    fresh: list[tuple[int, Event]] = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(batch.items):
+        if not isinstance(item, Event):
+            results[index] = Result(item.uuid, "rejected", item.reason)
+        elif item.uuid in seen:
+            same = seen[item.uuid] == item.fingerprint
+            results[index] = _repeat(item.uuid, same)
+        else:
+            seen[item.uuid] = item.fingerprint
+            fresh.append((index, item))
+
+    stored = _stored_fingerprints(session, device.id, [e.uuid for _, e in fresh])
+    new = []
+    for index, event in fresh:
+        if event.uuid in stored:
+            results[index] = _repeat(event.uuid, stored[event.uuid] == event.fingerprint)
+        else:
+            new.append((index, event))
+
+    skew = clock.offset(batch, received_at)
+    rows = [_row(device, batch, received_at, skew, index, event) for index, event in new]
+    _resolve(session, device, rows)
+    for row in rows:
+        if "reject" in row.values:
+            results[row.index] = Result(row.event.uuid, "rejected", row.values["reject"])
+    rows = [r for r in rows if "reject" not in r.values]
+    inserted = _insert(session, rows)
+    for row in rows:
+        if row.event.uuid in inserted:
+            results[row.index] = Result(row.event.uuid, "accepted", flags=row.flags)
+        else:  # a concurrent copy of this batch stored it first
+            results[row.index] = Result(row.event.uuid, "duplicate")
+    device.last_seen_at = received_at
+    return [r for r in results if r is not None], round(skew.total_seconds() * 1000)
+
+
+def _repeat(uuid: str, same: bool) -> Result:
+    if same:
+        return Result(uuid, "duplicate")
+    return Result(
+        uuid, "conflict", "this uuid was already used for other content; the first is kept"
+    )
+
+
+def _stored_fingerprints(session: Session, device_id: int, uuids: list[str]) -> dict[str, str]:
+    if not uuids:
+        return {}
+    stmt = select(DeviceEvent.uuid, DeviceEvent.fingerprint).where(
+        DeviceEvent.device_id == device_id, DeviceEvent.uuid.in_(uuids)
+    )
+    return {uuid: fingerprint for uuid, fingerprint in session.execute(stmt)}
+
+
+def _row(
+    device: Device, batch: Batch, received_at: datetime, skew: Any, index: int, event: Event
+) -> _Row:
+    corrected, source = clock.corrected_time(event, batch, received_at)
+    flags = clock.flags(corrected, received_at, skew, device.enrolled_at)
+    values = {
+        "org_id": device.org_id,
+        "device_id": device.id,
+        "uuid": event.uuid,
+        "type": event.type.value,
+        "fingerprint": event.fingerprint,
+        "device_time": event.device_time,
+        "corrected_time": corrected,
+        "time_source": source,
+        "received_at": received_at,
+        "monotonic_ms": event.monotonic_ms,
+        "boot_id": event.boot_id,
+        "user_id": event.user_id,
+        "site_id": device.site_ids[0] if len(device.site_ids) == 1 else None,
+        "checkpoint_id": None,
+        "qr_tag_id": None,
+        "data": dict(event.data),
+    }
+    return _Row(event, index, values, flags)
+
+
+def _resolve(session: Session, device: Device, rows: list[_Row]) -> None:
+    """Find each event's checkpoint and flag what is suspect, a few queries for the batch."""
+    scans = [r for r in rows if r.event.type is EventType.SCAN]
+    _resolve_qr(session, device, [r for r in scans if r.event.data["method"] == ScanMethod.QR])
+    _resolve_chips(
+        session,
+        device,
+        [r for r in scans if r.event.data["method"] not in (ScanMethod.QR, ScanMethod.MANUAL)],
+    )
+    _resolve_codes(
+        session, device, [r for r in scans if r.event.data["method"] == ScanMethod.MANUAL]
+    )
+    incidents = [
+        r for r in rows if r.event.type is EventType.INCIDENT and r.event.data["checkpoint_id"]
+    ]
+    known = _checkpoints(session, device, {r.event.data["checkpoint_id"] for r in incidents})
+    for row in incidents:
+        _place(row, device, known.get(row.event.data["checkpoint_id"]), "unknown_checkpoint")
+    _check_users(session, device, [r for r in rows if r.event.user_id is not None])
+
+
+def _checkpoints(session: Session, device: Device, ids: Iterable[int]) -> dict[int, Checkpoint]:
+    ids = set(ids)
+    if not ids:
+        return {}
+    stmt = select(Checkpoint).where(Checkpoint.org_id == device.org_id, Checkpoint.id.in_(ids))
+    return {c.id: c for c in session.scalars(stmt)}
+
+
+def _place(row: _Row, device: Device, checkpoint: Checkpoint | None, missing_flag: str) -> None:
+    if checkpoint is None:
+        row.flags.append(missing_flag)
+        return
+    row.values["checkpoint_id"], row.values["site_id"] = checkpoint.id, checkpoint.site_id
+    if checkpoint.site_id not in device.site_ids:
+        row.flags.append("other_site")
+    if not checkpoint.active:
+        row.flags.append("inactive_checkpoint")
+
+
+def _resolve_qr(session: Session, device: Device, rows: list[_Row]) -> None:
+    verdicts = tags.verify_many(session, [r.event.data["payload"] for r in rows], device.org_id)
+    tagged = [v.tag for v in verdicts if v.tag is not None and v.tag.checkpoint_id]
+    known = _checkpoints(session, device, {t.checkpoint_id for t in tagged})
+    for row, verdict in zip(rows, verdicts, strict=True):
+        tag = verdict.tag
+        if verdict.problem is not None:
+            # Forged, revoked and foreign tags are evidence: kept, flagged, never dropped.
+            row.flags.append(f"tag_{verdict.problem.value}")
+        if tag is None:
+            continue
+        row.values["qr_tag_id"] = tag.id
+        if tag.asset_id is not None:
+            row.values["data"]["asset_id"] = tag.asset_id
+            row.values["site_id"] = tag.site_id
+        else:
+            checkpoint = known.get(tag.checkpoint_id)
+            _place(row, device, checkpoint, "unknown_checkpoint")
+
+
+def _resolve_chips(session: Session, device: Device, rows: list[_Row]) -> None:
+    wanted: dict[tuple[PhysicalTagKind, str], list[_Row]] = {}
+    for row in rows:
+        try:
+            uid = checkpoint_rules.normalise_uid(row.event.data["uid"])
+        except DomainInvalid as error:
+            row.values["reject"] = error.message
+            continue
+        row.values["data"]["uid"] = uid
+        wanted.setdefault((PhysicalTagKind(row.event.data["method"]), uid), []).append(row)
+    if not wanted:
+        return
+    stmt = select(PhysicalTag.kind, PhysicalTag.uid, PhysicalTag.checkpoint_id).where(
+        PhysicalTag.org_id == device.org_id,
+        tuple_(PhysicalTag.kind, PhysicalTag.uid).in_(list(wanted)),
+    )
+    chips = {(kind, uid): checkpoint_id for kind, uid, checkpoint_id in session.execute(stmt)}
+    known = _checkpoints(session, device, chips.values())
+    for key, group in wanted.items():
+        for row in group:
+            _place(row, device, known.get(chips.get(key, 0)), "unknown_chip")
+
+
+def _resolve_codes(session: Session, device: Device, rows: list[_Row]) -> None:
+    for row in rows:
+        row.flags.append("manual_entry")
+        row.values["data"]["code"] = row.event.data["code"].strip().upper()
+    codes = {r.values["data"]["code"] for r in rows}
+    if not codes:
+        return
+    stmt = select(Checkpoint).where(
+        Checkpoint.org_id == device.org_id,
+        Checkpoint.site_id.in_(device.site_ids),
+        func.upper(Checkpoint.code).in_(codes),
+    )
+    by_code: dict[str, list[Checkpoint]] = {}
+    for checkpoint in session.scalars(stmt):
+        by_code.setdefault(checkpoint.code.upper(), []).append(checkpoint)
+    for row in rows:
+        matches = by_code.get(row.values["data"]["code"], [])
+        if len(matches) > 1:
+            row.flags.append("ambiguous_code")
+        else:
+            _place(row, device, matches[0] if matches else None, "unknown_code")
+
+
+def _check_users(session: Session, device: Device, rows: list[_Row]) -> None:
+    ids = {r.event.user_id for r in rows}
+    if not ids:
+        return
+    stmt = select(User.id).where(User.org_id == device.org_id, User.id.in_(ids), User.active)
+    known = set(session.scalars(stmt))
+    for row in rows:
+        if row.event.user_id not in known:
+            row.flags.append("unknown_user")
+            row.values["user_id"] = None
+
+
+def _insert(session: Session, rows: list[_Row]) -> set[str]:
+    """Insert in one statement; rows whose (device, uuid) already exists are skipped, not errors."""
+    if not rows:
+        return set()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = [r.values | {"flags": r.flags} for r in rows]
+    stmt = (
+        dialect.insert(DeviceEvent)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["device_id", "uuid"])
+        .returning(DeviceEvent.uuid)
+    )
+    return set(session.scalars(stmt))
