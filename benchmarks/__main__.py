@@ -1,8 +1,8 @@
 """Run every benchmark; one JSON object per line on stdout."""
 
-from benchmarks import api_get_checkpoint, qr_sheet
+from benchmarks import api_get_checkpoint, qr_sheet, sync_scans
 
-BENCHMARKS = (api_get_checkpoint, qr_sheet)
+BENCHMARKS = (api_get_checkpoint, qr_sheet, sync_scans)
 
 if __name__ == "__main__":
     for benchmark in BENCHMARKS:

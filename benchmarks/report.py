@@ -28,8 +28,13 @@ def interleaved(
     return statistics.median(a), statistics.median(b)
 
 
-def emit(name: str, value: float, unit: str, baseline: float, note: str) -> None:
-    """Print one figure: ratio is our cost over the baseline's (lower is better)."""
+def emit(
+    name: str, value: float, unit: str, baseline: float, note: str, ratio: float | None = None
+) -> None:
+    """Print one figure: ratio is our cost over the baseline's (lower is better).
+
+    For rates (higher is better) pass ratio=baseline/value so it still measures cost.
+    """
     print(
         json.dumps(
             {
@@ -37,7 +42,7 @@ def emit(name: str, value: float, unit: str, baseline: float, note: str) -> None
                 "value": round(value, 4),
                 "unit": unit,
                 "baseline": round(baseline, 4),
-                "ratio": round(value / baseline, 2),
+                "ratio": round(ratio if ratio is not None else value / baseline, 2),
                 "note": note,
             },
             ensure_ascii=False,

@@ -42,6 +42,16 @@ class Result:
         }
 
 
+@dataclass(frozen=True)
+class _Sender:
+    """What the batch needs of its device, read once (site_ids walks a relationship)."""
+
+    id: int
+    org_id: int
+    site_ids: tuple[int, ...]
+    enrolled_at: datetime | None
+
+
 @dataclass
 class _Row:
     """A new event on its way to the table."""
@@ -56,6 +66,7 @@ def process(
     session: Session, device: Device, batch: Batch, received_at: datetime
 ) -> tuple[list[Result], int]:
     """Store the batch's new events; return a result per event and the clock offset (ms)."""
+    sender = _Sender(device.id, device.org_id, tuple(device.site_ids), device.enrolled_at)
     results: list[Result | None] = [None] * len(batch.items)
     fresh: list[tuple[int, Event]] = []
     seen: dict[str, str] = {}
@@ -69,7 +80,7 @@ def process(
             seen[item.uuid] = item.fingerprint
             fresh.append((index, item))
 
-    stored = _stored_fingerprints(session, device.id, [e.uuid for _, e in fresh])
+    stored = _stored_fingerprints(session, sender.id, [e.uuid for _, e in fresh])
     new = []
     for index, event in fresh:
         if event.uuid in stored:
@@ -78,8 +89,8 @@ def process(
             new.append((index, event))
 
     skew = clock.offset(batch, received_at)
-    rows = [_row(device, batch, received_at, skew, index, event) for index, event in new]
-    _resolve(session, device, rows)
+    rows = [_row(sender, batch, received_at, skew, index, event) for index, event in new]
+    _resolve(session, sender, rows)
     for row in rows:
         if "reject" in row.values:
             results[row.index] = Result(row.event.uuid, "rejected", row.values["reject"])
@@ -112,7 +123,7 @@ def _stored_fingerprints(session: Session, device_id: int, uuids: list[str]) -> 
 
 
 def _row(
-    device: Device, batch: Batch, received_at: datetime, skew: Any, index: int, event: Event
+    device: _Sender, batch: Batch, received_at: datetime, skew: Any, index: int, event: Event
 ) -> _Row:
     corrected, source = clock.corrected_time(event, batch, received_at)
     flags = clock.flags(corrected, received_at, skew, device.enrolled_at)
@@ -137,7 +148,7 @@ def _row(
     return _Row(event, index, values, flags)
 
 
-def _resolve(session: Session, device: Device, rows: list[_Row]) -> None:
+def _resolve(session: Session, device: _Sender, rows: list[_Row]) -> None:
     """Find each event's checkpoint and flag what is suspect, a few queries for the batch."""
     scans = [r for r in rows if r.event.type is EventType.SCAN]
     _resolve_qr(session, device, [r for r in scans if r.event.data["method"] == ScanMethod.QR])
@@ -158,7 +169,7 @@ def _resolve(session: Session, device: Device, rows: list[_Row]) -> None:
     _check_users(session, device, [r for r in rows if r.event.user_id is not None])
 
 
-def _checkpoints(session: Session, device: Device, ids: Iterable[int]) -> dict[int, Checkpoint]:
+def _checkpoints(session: Session, device: _Sender, ids: Iterable[int]) -> dict[int, Checkpoint]:
     ids = set(ids)
     if not ids:
         return {}
@@ -166,7 +177,7 @@ def _checkpoints(session: Session, device: Device, ids: Iterable[int]) -> dict[i
     return {c.id: c for c in session.scalars(stmt)}
 
 
-def _place(row: _Row, device: Device, checkpoint: Checkpoint | None, missing_flag: str) -> None:
+def _place(row: _Row, device: _Sender, checkpoint: Checkpoint | None, missing_flag: str) -> None:
     if checkpoint is None:
         row.flags.append(missing_flag)
         return
@@ -177,7 +188,7 @@ def _place(row: _Row, device: Device, checkpoint: Checkpoint | None, missing_fla
         row.flags.append("inactive_checkpoint")
 
 
-def _resolve_qr(session: Session, device: Device, rows: list[_Row]) -> None:
+def _resolve_qr(session: Session, device: _Sender, rows: list[_Row]) -> None:
     verdicts = tags.verify_many(session, [r.event.data["payload"] for r in rows], device.org_id)
     tagged = [v.tag for v in verdicts if v.tag is not None and v.tag.checkpoint_id]
     known = _checkpoints(session, device, {t.checkpoint_id for t in tagged})
@@ -197,7 +208,7 @@ def _resolve_qr(session: Session, device: Device, rows: list[_Row]) -> None:
             _place(row, device, checkpoint, "unknown_checkpoint")
 
 
-def _resolve_chips(session: Session, device: Device, rows: list[_Row]) -> None:
+def _resolve_chips(session: Session, device: _Sender, rows: list[_Row]) -> None:
     wanted: dict[tuple[PhysicalTagKind, str], list[_Row]] = {}
     for row in rows:
         try:
@@ -220,7 +231,7 @@ def _resolve_chips(session: Session, device: Device, rows: list[_Row]) -> None:
             _place(row, device, known.get(chips.get(key, 0)), "unknown_chip")
 
 
-def _resolve_codes(session: Session, device: Device, rows: list[_Row]) -> None:
+def _resolve_codes(session: Session, device: _Sender, rows: list[_Row]) -> None:
     for row in rows:
         row.flags.append("manual_entry")
         row.values["data"]["code"] = row.event.data["code"].strip().upper()
@@ -243,7 +254,7 @@ def _resolve_codes(session: Session, device: Device, rows: list[_Row]) -> None:
             _place(row, device, matches[0] if matches else None, "unknown_code")
 
 
-def _check_users(session: Session, device: Device, rows: list[_Row]) -> None:
+def _check_users(session: Session, device: _Sender, rows: list[_Row]) -> None:
     ids = {r.event.user_id for r in rows}
     if not ids:
         return
@@ -256,15 +267,16 @@ def _check_users(session: Session, device: Device, rows: list[_Row]) -> None:
 
 
 def _insert(session: Session, rows: list[_Row]) -> set[str]:
-    """Insert in one statement; rows whose (device, uuid) already exists are skipped, not errors."""
+    """Insert all rows; any whose (device, uuid) already exists is skipped, not an error."""
     if not rows:
         return set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = [r.values | {"flags": r.flags} for r in rows]
+    # One cached statement run over many parameter sets: SQLAlchemy batches it with RETURNING
+    # ("insertmanyvalues"); a literal multi-row VALUES would be compiled afresh every batch.
     stmt = (
-        dialect.insert(DeviceEvent)
-        .values(values)
+        dialect.insert(DeviceEvent.__table__)
         .on_conflict_do_nothing(index_elements=["device_id", "uuid"])
-        .returning(DeviceEvent.uuid)
+        .returning(DeviceEvent.__table__.c.uuid)
     )
-    return set(session.scalars(stmt))
+    params = [r.values | {"flags": r.flags} for r in rows]
+    return set(session.connection().execute(stmt, params).scalars())

@@ -222,7 +222,12 @@ def verify_many(session: Session, texts: list[str], org_id: int) -> list[Verific
         else {}
     )
     live = _active_subjects(session, found.values())
-    return [_judge(p, keys, found, live, org_id) for p in parsed]
+    # A batch repeats the same route's tags round after round: judge each text once.
+    verdicts: dict[str, Verification] = {}
+    return [
+        verdicts.get(text) or verdicts.setdefault(text, _judge(p, keys, found, live, org_id))
+        for text, p in zip(texts, parsed, strict=True)
+    ]
 
 
 def _active_subjects(session: Session, found: Any) -> set[tuple[TagSubject, int]]:
