@@ -8,16 +8,20 @@ from flask import Flask
 from server import logs, settings
 from server.db import make_engine, make_sessionmaker
 from server.domain import passwords, signing
+from server.domain.services import photos
+from server.storage import LocalBlobStore
 
 
 class Vigil:
-    """What the app holds for the request layer: the engine and its session factory."""
+    """What the app holds for the request layer: database, blob storage, photo limits."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: dict[str, Any], instance: Path) -> None:
         self.engine = make_engine(
             config["DATABASE_URL"], sqlite_busy_timeout_ms=config["SQLITE_BUSY_TIMEOUT_MS"]
         )
         self.sessionmaker = make_sessionmaker(self.engine)
+        self.blobs = LocalBlobStore(Path(config["PHOTO_DIR"] or instance / "photos"))
+        self.photo_limits = photos.Limits(config["MAX_PHOTO_BYTES"], config["MAX_PHOTO_PIXELS"])
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -39,7 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["ARGON2_MEMORY_KIB"],
         app.config["ARGON2_PARALLELISM"],
     )
-    app.extensions["vigil"] = Vigil(app.config)
+    app.extensions["vigil"] = Vigil(app.config, Path(app.instance_path))
     init_api(app)
     init_cli(app)
     return app

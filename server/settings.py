@@ -39,6 +39,10 @@ def defaults() -> dict[str, Any]:
         "ARGON2_MEMORY_KIB": 65536,
         "ARGON2_PARALLELISM": 4,
         "LOG_LEVEL": "INFO",
+        # Where photo bytes live (content-addressed); empty means instance/photos.
+        "PHOTO_DIR": "",
+        "MAX_PHOTO_BYTES": 25 * 1024 * 1024,
+        "MAX_PHOTO_PIXELS": 50_000_000,
         # How long a SQLite writer waits for the lock before the request answers 503.
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
     }
@@ -55,6 +59,8 @@ _INTEGERS = {
     "ARGON2_MEMORY_KIB",
     "ARGON2_PARALLELISM",
     "SQLITE_BUSY_TIMEOUT_MS",
+    "MAX_PHOTO_BYTES",
+    "MAX_PHOTO_PIXELS",
 }
 
 

@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run, one rolled-back transaction per test."""
 
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,7 +37,12 @@ def fresh_database_url(tmp_path: Any) -> Iterator[str]:
 def make_test_app(database_url: str, **config: Any) -> Flask:
     """An app configured for tests: cheap password hashing, quiet logs."""
     return create_app(
-        {"DATABASE_URL": database_url, "TESTING": True, "LOG_LEVEL": "WARNING"}
+        {
+            "DATABASE_URL": database_url,
+            "TESTING": True,
+            "LOG_LEVEL": "WARNING",
+            "PHOTO_DIR": tempfile.mkdtemp(prefix="vigil-photos-"),
+        }
         | TEST_OVERRIDES
         | config
     )
@@ -79,6 +85,6 @@ def make(db: Session) -> Factory:
 
 
 @pytest.fixture
-def world(make: Factory) -> "World":
+def world(make: Factory, app: Flask) -> "World":
     """Tenant A (sites A1, A2) and tenant B (site B1), with every role in A1."""
-    return build_world(make)
+    return build_world(make, app.extensions["vigil"].blobs)

@@ -1,10 +1,16 @@
 """Factories: objects with sane defaults, written straight to the test's session."""
 
+import hashlib
+import io
 import itertools
 import secrets
+import tempfile
+import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,9 +23,11 @@ from server.domain.models import (
     AssetKind,
     Checkpoint,
     Device,
+    DeviceEvent,
     DeviceToken,
     EnrollmentCode,
     Organization,
+    PhotoRef,
     QrTag,
     Site,
     TagKey,
@@ -28,6 +36,7 @@ from server.domain.models import (
     Zone,
     ZoneKind,
 )
+from server.domain.services import photos
 from server.domain.services.auth import token_hash
 
 PASSWORD = "correct horse battery"
@@ -106,6 +115,40 @@ class Factory:
         plain = secrets.token_urlsafe(32)
         self._add(DeviceToken(device_id=device.id, token_hash=token_hash(plain)))
         return {"Authorization": f"Bearer {plain}", "Vigil-Protocol": "1"}
+
+    def photo(
+        self, device: Device, site: Site, blobs: Any, size: tuple[int, int] = (64, 48)
+    ) -> str:
+        """A stored JPEG referred to by a scan event of device on site; returns its sha256."""
+        buffer = io.BytesIO()
+        Image.new("RGB", size, (next(_seq) % 255, 90, 160)).save(buffer, "JPEG")
+        data = buffer.getvalue()
+        sha = hashlib.sha256(data).hexdigest()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "p.jpg"
+            path.write_bytes(data)
+            photos.store(self.session, blobs, device.org_id, device.id, sha, path, photos.Limits())
+        now = utcnow()
+        event = self._add(
+            DeviceEvent(
+                org_id=device.org_id,
+                device_id=device.id,
+                uuid=str(uuid.uuid4()),
+                type="incident",
+                fingerprint="0" * 64,
+                device_time=now,
+                corrected_time=now,
+                time_source="wall_clock",
+                received_at=now,
+                site_id=site.id,
+                data={"photos": [sha]},
+                flags=[],
+            )
+        )
+        self._add(
+            PhotoRef(org_id=device.org_id, device_id=device.id, event_id=event.id, sha256=sha)
+        )
+        return sha
 
     def device(self, org: Organization, sites: list[Site], **kw: Any) -> Device:
         kw.setdefault("serial", f"SN{next(_seq)}")

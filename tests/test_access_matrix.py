@@ -22,7 +22,13 @@ PUBLIC = {
     ("POST", "/api/v1/device/enroll"),  # the one-time code is the credential
 }
 # Called by handhelds with a device token; user tokens do not open them.
-DEVICE = {("GET", "/api/v1/device/config"), ("POST", "/api/v1/device/sync")}
+DEVICE = {
+    ("GET", "/api/v1/device/config"),
+    ("POST", "/api/v1/device/sync"),
+    ("GET", "/api/v1/device/photos/missing"),
+    ("POST", "/api/v1/device/photos/missing"),
+    ("PUT", "/api/v1/device/photos/<sha256:sha256>"),
+}
 DOCS = {
     ("GET", "/api/openapi.json"),
     ("GET", "/api/docs"),
@@ -239,6 +245,20 @@ CASES = [
         success=200,
         outsider=404,
     ),
+    Case(
+        "GET",
+        "/api/v1/photos/<sha256:sha256>/<any(thumbnail, display):size>.jpg",
+        MANAGERS,
+        lambda p, w: (f"/api/v1/photos/{p.photo}/thumbnail.jpg", None),
+        "site",
+    ),
+    Case(
+        "GET",
+        "/api/v1/photos/<sha256:sha256>/original",
+        ONLY_ADMIN,
+        lambda p, w: (f"/api/v1/photos/{p.photo}/original", None),
+        "site",
+    ),
     Case("GET", "/api/v1/tag-keys", ONLY_ADMIN, fixed("/api/v1/tag-keys")),
     Case("POST", "/api/v1/tag-keys", ONLY_ADMIN, fixed("/api/v1/tag-keys")),
     Case(
@@ -273,6 +293,9 @@ def test_every_api_endpoint_has_an_access_rule(app):
 
 DEVICE_CALLS = {
     ("GET", "/api/v1/device/config"): ("/api/v1/device/config", None),
+    ("GET", "/api/v1/device/photos/missing"): ("/api/v1/device/photos/missing", None),
+    ("POST", "/api/v1/device/photos/missing"): ("/api/v1/device/photos/missing", {"sha256": []}),
+    ("PUT", "/api/v1/device/photos/<sha256:sha256>"): (None, None),  # path set in the test
     ("POST", "/api/v1/device/sync"): (
         "/api/v1/device/sync",
         {"sent_at": "2026-11-22T08:00:00+08:00", "events": []},
@@ -286,7 +309,14 @@ def test_device_endpoints_open_only_to_an_active_enrolled_device(client, make, w
     device = world.places["A1"].device
     protocol = {"Vigil-Protocol": "1"}
 
+    if endpoint[0] == "PUT":  # re-uploading the place's own photo: a no-op, 200
+        path = f"/api/v1/device/photos/{world.places['A1'].photo}"
+        with client.application.extensions["vigil"].blobs.open(world.places["A1"].photo) as blob:
+            data = blob.read()
+
     def status(headers):
+        if endpoint[0] == "PUT":
+            return client.put(path, data=data, headers=headers).status_code
         return client.open(path, method=endpoint[0], json=body, headers=headers).status_code
 
     assert status(protocol) == 401

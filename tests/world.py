@@ -1,6 +1,8 @@
 """A small world for access tests: tenant A with sites A1 and A2, tenant B with site B1."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from server.domain.actor import Role
@@ -19,6 +21,12 @@ class Place:
     guard: Any
     tag: Any
     enrollment_code: Any
+    make_photo: Callable[[], str]
+
+    @cached_property
+    def photo(self) -> str:
+        """A stored photo referred to from this site, made on first use (photos are slow)."""
+        return self.make_photo()
 
 
 @dataclass
@@ -31,13 +39,14 @@ class World:
     actors: dict[str, Any] = field(default_factory=dict)
 
 
-def build_world(make: Factory) -> World:
+def build_world(make: Factory, blobs: Any) -> World:
     """A1 and A2 in tenant A, B1 in tenant B, with an admin of each tenant and A1 staff."""
     org_a, org_b = make.org("Tenant A"), make.org("Tenant B")
     places = {}
     for key, org in (("A1", org_a), ("A2", org_a), ("B1", org_b)):
         site = make.site(org, name=f"Site {key}")
         checkpoint = make.checkpoint(site)
+        device = make.device(org, [site])
         places[key] = Place(
             site=site,
             zone=make.zone(site),
@@ -45,7 +54,8 @@ def build_world(make: Factory) -> World:
             tag=make.qr_tag(checkpoint),
             enrollment_code=make.enrollment_code(site)[0],
             asset=make.asset(site),
-            device=make.device(org, [site]),
+            device=device,
+            make_photo=lambda device=device, site=site: make.photo(device, site, blobs),
             guard=make.user(org, Role.GUARD, [site]),
         )
     a1 = [places["A1"].site]

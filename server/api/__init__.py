@@ -11,13 +11,14 @@ from server.api.assets import routes as assets
 from server.api.audit import routes as audit
 from server.api.auth import routes as auth
 from server.api.checkpoints import routes as checkpoints
-from server.api.common import IdConverter
+from server.api.common import IdConverter, Sha256Converter
 from server.api.device import routes as device
 from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
 from server.api.health import routes as health
 from server.api.organizations import routes as organizations
+from server.api.photos import routes as photos
 from server.api.requests import init_requests
 from server.api.session import init_session
 from server.api.sites import routes as sites
@@ -37,6 +38,7 @@ MODULES = (
     devices,
     enrollment,
     device,
+    photos,
     audit,
     health,
 )
@@ -65,8 +67,12 @@ def init_api(app: Flask) -> Any:
     for key, value in OPENAPI.items():
         app.config.setdefault(key, value)
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["sha256"] = Sha256Converter
     api = VigilApi(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
+    api.register_converter(
+        Sha256Converter, lambda _c: {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+    )
     api.spec.components.security_scheme(
         "bearerAuth",
         {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"},

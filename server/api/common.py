@@ -6,7 +6,7 @@ from typing import Any
 import marshmallow as ma
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from server.domain.services.listing import PageRequest, fetch_page
 
@@ -19,6 +19,12 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map: Map) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
+
+
+class Sha256Converter(BaseConverter):
+    """`<sha256:name>` in a route: 64 lower-case hex digits, nothing else reaches the view."""
+
+    regex = "[0-9a-f]{64}"
 
 
 def Id(**kwargs: Any) -> ma.fields.Integer:

@@ -16,6 +16,7 @@ from server.domain.models import (
     Checkpoint,
     Device,
     DeviceEvent,
+    PhotoRef,
     PhysicalTag,
     PhysicalTagKind,
     User,
@@ -271,12 +272,27 @@ def _insert(session: Session, rows: list[_Row]) -> set[str]:
     if not rows:
         return set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table = DeviceEvent.__table__
     # One cached statement run over many parameter sets: SQLAlchemy batches it with RETURNING
     # ("insertmanyvalues"); a literal multi-row VALUES would be compiled afresh every batch.
     stmt = (
-        dialect.insert(DeviceEvent.__table__)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["device_id", "uuid"])
-        .returning(DeviceEvent.__table__.c.uuid)
+        .returning(table.c.id, table.c.uuid)
     )
     params = [r.values | {"flags": r.flags} for r in rows]
-    return set(session.connection().execute(stmt, params).scalars())
+    ids = {uuid: event_id for event_id, uuid in session.connection().execute(stmt, params)}
+    refs = [
+        {
+            "org_id": r.values["org_id"],
+            "device_id": r.values["device_id"],
+            "event_id": ids[r.event.uuid],
+            "sha256": sha,
+        }
+        for r in rows
+        if r.event.uuid in ids
+        for sha in r.values["data"].get("photos", [])
+    ]
+    if refs:
+        session.connection().execute(PhotoRef.__table__.insert(), refs)
+    return set(ids)

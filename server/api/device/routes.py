@@ -1,6 +1,6 @@
 """The handheld protocol: enroll, download the offline config, sync batches of events."""
 
-from flask import g, request
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest.error_handler import ErrorSchema
 
@@ -9,6 +9,9 @@ from server.api.blueprint import Blueprint
 from server.api.device.schemas import (
     EnrolledSchema,
     EnrollSchema,
+    HashesSchema,
+    MissingSchema,
+    PhotoSchema,
     SyncRequestSchema,
     SyncResponseSchema,
 )
@@ -16,8 +19,9 @@ from server.api.errors import body
 from server.api.session import db_session
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid
-from server.domain.services import enrollment
+from server.domain.services import enrollment, photos
 from server.ingest import config, rate, sync
+from server.ingest import photos as ingest_photos
 
 blp = Blueprint(
     "device", __name__, url_prefix="/api/v1/device", description="Handheld protocol (v1)"
@@ -37,6 +41,8 @@ def _check_version():
         return body(412, message, errors), 412, {version.SUPPORTED_HEADER: supported}
     if request.endpoint == "device.Sync":
         request.max_content_length = version.MAX_BATCH_BYTES
+    if request.endpoint == "device.PhotoUpload":
+        request.max_content_length = current_app.extensions["vigil"].photo_limits.max_bytes
     return None
 
 
@@ -92,3 +98,47 @@ class Sync(MethodView):
             "clock_offset_ms": offset_ms,
             "results": [r.as_dict() for r in results],
         }
+
+
+@blp.route("/photos/missing")
+class MissingPhotos(MethodView):
+    @blp.device_authenticated
+    @blp.response(200, MissingSchema)
+    def get(self):
+        """Photos this device's events refer to that the server still lacks"""
+        return {"missing": photos.missing_for_device(db_session(), g.device.org_id, g.device.id)}
+
+    @blp.device_authenticated
+    @blp.arguments(HashesSchema)
+    @blp.response(200, MissingSchema)
+    def post(self, data):
+        """Which of these photo hashes the server lacks (upload only those)"""
+        return {"missing": photos.missing(db_session(), g.device.org_id, data["sha256"])}
+
+
+@blp.route("/photos/<sha256:sha256>")
+class PhotoUpload(MethodView):
+    @blp.device_authenticated
+    @blp.response(201, PhotoSchema, description="Stored now (200 when it was already stored)")
+    @blp.alt_response(413, schema=ErrorSchema, description="Photo too large")
+    @blp.alt_response(
+        422, schema=ErrorSchema, description="Hash mismatch, not an image, too many pixels"
+    )
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "image/webp": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    )
+    def put(self, sha256):
+        """Upload a photo by its SHA-256; the same bytes again are a no-op"""
+        vigil = current_app.extensions["vigil"]
+        photo, created = ingest_photos.receive(
+            db_session(), vigil.blobs, g.device, sha256, request.stream, vigil.photo_limits
+        )
+        db_session().commit()
+        return photo, 201 if created else 200

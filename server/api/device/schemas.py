@@ -62,3 +62,31 @@ class SyncResponseSchema(Schema):
     server_time = ma.fields.AwareDateTime()
     clock_offset_ms = ma.fields.Integer(metadata={"description": "Server clock minus device clock"})
     results = ma.fields.List(ma.fields.Nested(EventResultSchema))
+
+
+SHA256 = ma.validate.Regexp(r"^[0-9a-f]{64}$", error="lower-case hex SHA-256")
+
+
+class HashesSchema(Schema):
+    """Photo hashes the device holds."""
+
+    sha256 = ma.fields.List(
+        ma.fields.String(validate=SHA256), required=True, validate=ma.validate.Length(max=500)
+    )
+
+
+class MissingSchema(Schema):
+    """Hashes to upload."""
+
+    missing = ma.fields.List(ma.fields.String())
+
+
+class PhotoSchema(Schema):
+    """A stored photo."""
+
+    sha256 = ma.fields.String()
+    content_type = ma.fields.String()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+    size_bytes = ma.fields.Integer()
+    uploaded_at = ma.fields.AwareDateTime()

@@ -6,6 +6,7 @@ from server.domain.models.checkpoints import Checkpoint, PhysicalTag, PhysicalTa
 from server.domain.models.device_events import DeviceEvent
 from server.domain.models.devices import Device, device_sites
 from server.domain.models.enrollment import DeviceToken, EnrollmentCode
+from server.domain.models.photos import Photo, PhotoRef
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
 from server.domain.models.users import ApiToken, LoginFailure, User, user_sites
@@ -22,6 +23,8 @@ __all__ = [
     "EnrollmentCode",
     "LoginFailure",
     "Organization",
+    "Photo",
+    "PhotoRef",
     "PhysicalTag",
     "PhysicalTagKind",
     "QrTag",

@@ -1,0 +1,152 @@
+"""Photos: check an upload is the image it claims to be, keep it, derive what people see."""
+
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from server.domain import access
+from server.domain.actor import current_actor
+from server.domain.errors import Invalid, NotFound
+from server.domain.models import DeviceEvent, Photo, PhotoRef
+from server.storage import BlobStore
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+THUMBNAIL_PX = 320
+DISPLAY_PX = 1600
+DERIVED = ("thumbnail", "display")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How large an upload may be, in bytes and in pixels (decompression bombs stop here)."""
+
+    max_bytes: int = 25 * 1024 * 1024
+    max_pixels: int = 50_000_000
+
+
+def missing(session: Session, org_id: int, hashes: list[str]) -> list[str]:
+    """Which of these hashes the tenant has not stored yet, in the order asked."""
+    if not hashes:
+        return []
+    stored = set(
+        session.scalars(
+            select(Photo.sha256).where(Photo.org_id == org_id, Photo.sha256.in_(hashes))
+        )
+    )
+    return [h for h in dict.fromkeys(hashes) if h not in stored]
+
+
+def missing_for_device(session: Session, org_id: int, device_id: int) -> list[str]:
+    """Photos this device's events refer to that have not arrived."""
+    stmt = (
+        select(PhotoRef.sha256)
+        .outerjoin(Photo, (Photo.org_id == PhotoRef.org_id) & (Photo.sha256 == PhotoRef.sha256))
+        .where(PhotoRef.org_id == org_id, PhotoRef.device_id == device_id, Photo.id.is_(None))
+        .distinct()
+        .order_by(PhotoRef.sha256)
+    )
+    return list(session.scalars(stmt))
+
+
+def _open_checked(path: Path, limits: Limits) -> Image.Image:
+    """Open without decoding and refuse what is not a plain photo of sane size."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise Invalid("image has too many pixels", {"photo": [str(error)]}) from error
+        except OSError as error:
+            raise Invalid("not an image", {"photo": ["JPEG, PNG or WebP expected"]}) from error
+    if image.format not in FORMATS:
+        raise Invalid(
+            f"{image.format} images are not accepted", {"photo": ["JPEG, PNG or WebP expected"]}
+        )
+    width, height = image.size
+    if width * height > limits.max_pixels:
+        raise Invalid(
+            f"{width}x{height} is more than {limits.max_pixels} pixels",
+            {"photo": ["too many pixels (a decompression bomb?)"]},
+        )
+    return image
+
+
+def _derive(image: Image.Image, longest: int) -> Image.Image:
+    """An upright copy no larger than longest px; JPEG decodes only at the scale needed."""
+    if image.format == "JPEG":
+        image.draft("RGB", (longest, longest))
+    upright = ImageOps.exif_transpose(image)
+    upright = upright.convert("RGB")
+    upright.thumbnail((longest, longest))
+    return upright
+
+
+def store(
+    session: Session,
+    blobs: BlobStore,
+    org_id: int,
+    device_id: int | None,
+    sha256: str,
+    path: Path,
+    limits: Limits,
+) -> tuple[Photo, bool]:
+    """Keep a checked upload (bytes already hashed to sha256); (photo, False) if already kept."""
+    existing = session.scalar(select(Photo).where(Photo.org_id == org_id, Photo.sha256 == sha256))
+    if existing is not None:
+        return existing, False
+    with _open_checked(path, limits) as image:
+        content_type, size = FORMATS[image.format], image.size
+    derived = {}
+    try:
+        for name, longest in (("thumbnail", THUMBNAIL_PX), ("display", DISPLAY_PX)):
+            with Image.open(path) as source:
+                derived[name] = _derive(source, longest)
+    except (OSError, ValueError, SyntaxError) as error:  # truncated or corrupt pixel data
+        raise Invalid("the image is damaged or incomplete", {"photo": [str(error)]}) from error
+    blobs.put_file(sha256, path)  # the original bytes, untouched, for evidence
+    with tempfile.TemporaryDirectory() as folder:
+        for name, picture in derived.items():
+            target = Path(folder) / f"{name}.jpg"
+            # Saved without EXIF: no GPS (or anything else) leaks through what people are served.
+            picture.save(target, "JPEG", quality=85, optimize=True)
+            blobs.put_file(f"{sha256}.{name}.jpg", target)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    values = {
+        "org_id": org_id,
+        "sha256": sha256,
+        "content_type": content_type,
+        "width": size[0],
+        "height": size[1],
+        "size_bytes": path.stat().st_size,
+        "device_id": device_id,
+    }
+    session.execute(
+        dialect.insert(Photo)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["org_id", "sha256"])
+    )
+    return session.scalar(select(Photo).where(Photo.org_id == org_id, Photo.sha256 == sha256)), True
+
+
+def get_visible(session: Session, sha256: str) -> Photo:
+    """A photo of the actor's tenant, on their sites (through the events that refer to it)."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    stmt = select(Photo).where(Photo.org_id == actor.org_id, Photo.sha256 == sha256)
+    if not actor.all_sites:
+        on_sites = (
+            select(PhotoRef.sha256)
+            .join(DeviceEvent, DeviceEvent.id == PhotoRef.event_id)
+            .where(PhotoRef.org_id == actor.org_id, DeviceEvent.site_id.in_(actor.site_ids))
+        )
+        stmt = stmt.where(Photo.sha256.in_(on_sites))
+    photo = session.scalar(stmt)
+    if photo is None:
+        raise NotFound(f"photo {sha256} not found")
+    return photo
