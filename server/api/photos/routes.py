@@ -30,7 +30,8 @@ class Derived(MethodView):
     def get(self, sha256, size):
         """A photo's thumbnail (320 px) or display copy (1600 px), no GPS (admin, supervisor)"""
         photos.get_visible(db_session(), sha256)
-        return _send(f"{sha256}.{size}.jpg", "image/jpeg", f"{sha256[:12]}-{size}.jpg")
+        key = photos.derived_key(current_app.extensions["vigil"].blobs, sha256, size)
+        return _send(key, "image/jpeg", f"{sha256[:12]}-{size}.jpg")
 
 
 @blp.route("/photos/<sha256:sha256>/original")

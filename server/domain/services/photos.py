@@ -19,7 +19,6 @@ from server.storage import BlobStore
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 THUMBNAIL_PX = 320
 DISPLAY_PX = 1600
-DERIVED = ("thumbnail", "display")
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,23 @@ def _derive(image: Image.Image, longest: int) -> Image.Image:
     return upright
 
 
+def _keep(blobs: BlobStore, key: str, picture: Image.Image) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "derived.jpg"
+        # Saved without EXIF: no GPS (or anything else) leaks through what people are served.
+        picture.save(target, "JPEG", quality=85, optimize=True)
+        blobs.put_file(key, target)
+
+
+def derived_key(blobs: BlobStore, sha256: str, size: str) -> str:
+    """The blob key of a served copy; the display copy is made on its first request."""
+    key = f"{sha256}.{size}.jpg"
+    if not blobs.exists(key):
+        with blobs.open(sha256) as original, Image.open(original) as source:
+            _keep(blobs, key, _derive(source, THUMBNAIL_PX if size == "thumbnail" else DISPLAY_PX))
+    return key
+
+
 def store(
     session: Session,
     blobs: BlobStore,
@@ -102,20 +118,14 @@ def store(
         return existing, False
     with _open_checked(path, limits) as image:
         content_type, size = FORMATS[image.format], image.size
-    derived = {}
     try:
-        for name, longest in (("thumbnail", THUMBNAIL_PX), ("display", DISPLAY_PX)):
-            with Image.open(path) as source:
-                derived[name] = _derive(source, longest)
-    except (OSError, ValueError, SyntaxError) as error:  # truncated or corrupt pixel data
+        # Decoding the thumbnail reads every block, so damaged or cut-off pixel data fails here.
+        with Image.open(path) as source:
+            thumbnail = _derive(source, THUMBNAIL_PX)
+    except (OSError, ValueError, SyntaxError) as error:
         raise Invalid("the image is damaged or incomplete", {"photo": [str(error)]}) from error
     blobs.put_file(sha256, path)  # the original bytes, untouched, for evidence
-    with tempfile.TemporaryDirectory() as folder:
-        for name, picture in derived.items():
-            target = Path(folder) / f"{name}.jpg"
-            # Saved without EXIF: no GPS (or anything else) leaks through what people are served.
-            picture.save(target, "JPEG", quality=85, optimize=True)
-            blobs.put_file(f"{sha256}.{name}.jpg", target)
+    _keep(blobs, f"{sha256}.thumbnail.jpg", thumbnail)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {
         "org_id": org_id,
