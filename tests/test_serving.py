@@ -1,21 +1,11 @@
-"""What `make run` starts: `flask init`, then gunicorn with two workers, answering over HTTP."""
+"""What `make run` starts, answering over HTTP; and simulated handhelds against it."""
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
-from pathlib import Path
 
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live import live_server
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -24,41 +14,35 @@ def get(url: str) -> tuple[int, dict]:
 
 
 def test_gunicorn_serves_health_and_openapi(fresh_database_url, tmp_path):
-    env = os.environ | {"DATABASE_URL": fresh_database_url, "VIGIL_LOG_LEVEL": "WARNING"}
-    init = subprocess.run(
-        [BIN / "flask", "--app", "server", "init"], env=env, capture_output=True, text=True
-    )
-    assert init.returncode == 0, init.stderr
-    assert "login:    admin" in init.stdout
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as log_file:
-        server = subprocess.Popen(
-            [
-                BIN / "gunicorn",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "server:create_app()",
-            ],
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, body = get(f"http://127.0.0.1:{port}/api/health")
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.2)
-        assert (status, body) == (200, {"status": "ok", "database": "ok"})
-        status, spec = get(f"http://127.0.0.1:{port}/api/openapi.json")
+    with live_server(fresh_database_url, tmp_path) as url:
+        assert get(f"{url}/api/health") == (200, {"status": "ok", "database": "ok"})
+        status, spec = get(f"{url}/api/openapi.json")
         assert status == 200 and spec["info"]["title"] == "Vigil"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+
+def test_simulated_handhelds_sync_against_a_real_server(fresh_database_url, tmp_path):
+    with live_server(fresh_database_url, tmp_path, "demo") as url:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "device_protocol.simulate",
+                "--url",
+                url,
+                "--devices",
+                "3",
+                "--batch",
+                "10",
+                "--interval",
+                "0.2",
+                "--seconds",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["errors"] == 0, report["first_errors"]
+    assert report["accepted"] >= 3 * 10 and report["duplicate"] == 0

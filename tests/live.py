@@ -1,0 +1,66 @@
+"""A real Vigil server (flask init, then gunicorn with two workers) on a free loopback port."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(database_url: str, folder: Path, *commands: str) -> Iterator[str]:
+    """Init the database, run extra flask commands (e.g. 'demo'), serve; yields the base URL."""
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "VIGIL_LOG_LEVEL": "WARNING",
+        "VIGIL_PHOTO_DIR": str(folder / "photos"),
+        "VIGIL_SECRET_KEY": "live-test-secret",
+    }
+    for command in ("init", *commands):
+        done = subprocess.run(
+            [BIN / "flask", "--app", "server", command], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    port = free_port()
+    log = folder / "gunicorn.log"
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(
+            [
+                BIN / "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "server:create_app()",
+            ],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/health", timeout=5):  # noqa: S310
+                    break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
