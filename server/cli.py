@@ -12,6 +12,7 @@ from server import migrate
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.models import Organization, User
 from server.domain.services import demo, organizations
+from server.ingest import demo as demo_device
 
 # Acts for commands run on the server itself, outside any login.
 CONSOLE = Actor(user_id=None, org_id=0, role=Role.ADMIN, is_superuser=True, label="console")
@@ -89,11 +90,14 @@ def demo_command() -> None:
             created = demo.load(session)
         finally:
             reset_actor(token)
+        if created:
+            demo_device.load(session, current_app.extensions["vigil"].blobs)
         session.commit()
     click.echo("Demo tenant loaded." if created else "Demo tenant already present.")
     click.echo(f"Organization: {demo.ORG_NAME}\nLogins (password for all: {demo.PASSWORD}):")
     for login, role, name in demo.PEOPLE:
         click.echo(f"  {login:<14} {role:<11} {name}")
+    click.echo(f"Handheld {demo_device.SERIAL} is enrolled and has synced last night's patrol.")
 
 
 def init_cli(app: Flask) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server import create_app, settings
-from server.domain.models import Asset, AssetKind, Checkpoint, Device, User
+from server.domain.models import Asset, AssetKind, Checkpoint, Device, DeviceEvent, Photo, User
 from server.domain.services import demo
 from server.settings import TEST_OVERRIDES
 from tests.conftest import make_test_app
@@ -93,3 +93,21 @@ def test_init_on_a_fresh_checkout_creates_the_default_sqlite_database(tmp_path, 
     finally:
         app.extensions["vigil"].engine.dispose()
     assert (instance / "vigil.db").is_file()
+
+
+def test_demo_has_an_enrolled_handheld_with_a_synced_night_and_incident_photos(fresh_app):
+    run(fresh_app, "init")
+    output = run(fresh_app, "demo")
+    assert "HT-0001 is enrolled" in output
+    with fresh_app.extensions["vigil"].sessionmaker() as session:
+        events = session.scalars(select(DeviceEvent).order_by(DeviceEvent.corrected_time)).all()
+        photos = session.scalars(select(Photo)).all()
+    kinds = [e.type for e in events]
+    assert kinds.count("scan") == len(demo.CHECKPOINTS) and kinds.count("incident") == 2
+    assert all(e.flags == [] for e in events if e.type == "scan"), "demo scans all verify"
+    assert len(photos) == 2
+    blobs = fresh_app.extensions["vigil"].blobs
+    assert all(blobs.exists(f"{p.sha256}.thumbnail.jpg") for p in photos)
+    run(fresh_app, "demo")  # loading again adds nothing
+    with fresh_app.extensions["vigil"].sessionmaker() as session:
+        assert session.scalar(select(func.count()).select_from(DeviceEvent)) == len(events)
