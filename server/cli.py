@@ -1,6 +1,9 @@
 """Flask commands: prepare the database, create tenants, load the demo."""
 
+import dataclasses
+import json
 import secrets
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,9 +13,11 @@ from sqlalchemy import func, select
 
 from server import migrate
 from server.domain.actor import Actor, Role, reset_actor, set_actor
-from server.domain.models import Organization, User
+from server.domain.errors import DomainError
+from server.domain.models import Organization, Site, User
 from server.domain.services import demo, organizations
 from server.ingest import demo as demo_device
+from server.ingest import wand
 
 # Acts for commands run on the server itself, outside any login.
 CONSOLE = Actor(user_id=None, org_id=0, role=Role.ADMIN, is_superuser=True, label="console")
@@ -100,7 +105,49 @@ def demo_command() -> None:
     click.echo(f"Handheld {demo_device.SERIAL} is enrolled and has synced last night's patrol.")
 
 
+@click.command("import-wand")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--site-id", type=int, required=True)
+@click.option("--kind", type=click.Choice(wand.WAND_KINDS), default="ibutton", show_default=True)
+@click.option("--wand-serial", help="When the file has no wand column")
+@click.option("--offset-seconds", type=float, default=0.0, help="PC time minus wand time")
+@click.option("--tag-column")
+@click.option("--time-column")
+@click.option("--wand-column")
+@click.option("--time-format", help="strptime format, e.g. '%Y/%m/%d %H:%M:%S'")
+def import_wand_command(path: str, site_id: int, **options: Any) -> None:
+    """Import a classic wand export (CSV or Excel) as scans; safe to run again."""
+    with _session() as session:
+        site = session.get(Site, site_id)
+        if site is None:
+            raise click.ClickException(f"no site {site_id}")
+        token = set_actor(Actor(None, site.org_id, Role.ADMIN, label="console import"))
+        try:
+            report = wand.import_file(
+                session,
+                site_id,
+                Path(path).read_bytes(),
+                Path(path).name,
+                wand.Options(
+                    kind=options["kind"],
+                    wand_serial=options["wand_serial"],
+                    clock_offset_seconds=options["offset_seconds"],
+                    tag_column=options["tag_column"],
+                    time_column=options["time_column"],
+                    wand_column=options["wand_column"],
+                    time_format=options["time_format"],
+                ),
+            )
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        finally:
+            reset_actor(token)
+        session.commit()
+    click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
+
+
 def init_cli(app: Flask) -> None:
     """Register the commands on app."""
-    for command in (init_command, create_org_command, demo_command):
+    for command in (init_command, create_org_command, demo_command, import_wand_command):
         app.cli.add_command(command)

@@ -1,5 +1,6 @@
 """Tenant, role and site scope on every endpoint; an endpoint missing from the table fails."""
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,7 @@ class Case:
     # "site": bound to a place's site; "tenant": to its organization; None: to nothing.
     scope: str | None = None
     success: int | None = None  # when not the method's usual code
+    multipart: bool = False  # the body is a form with a file
     # What an outsider (another tenant, or staff of another site) gets, when not the usual:
     # 404 for an object, 422 for a create naming a site as unknown.
     outsider: int | None = None
@@ -259,6 +261,22 @@ CASES = [
         lambda p, w: (f"/api/v1/photos/{p.photo}/original", None),
         "site",
     ),
+    Case(
+        "POST",
+        "/api/v1/wand-imports",
+        MANAGERS,
+        lambda p, w: (
+            "/api/v1/wand-imports",
+            {
+                "site_id": str(p.site.id),
+                "wand_serial": "W1",
+                "file": (io.BytesIO(b"Tag,Time\n0100000000000001,2026-11-21 22:00:00\n"), "x.csv"),
+            },
+        ),
+        "site",
+        success=200,
+        multipart=True,
+    ),
     Case("GET", "/api/v1/tag-keys", ONLY_ADMIN, fixed("/api/v1/tag-keys")),
     Case("POST", "/api/v1/tag-keys", ONLY_ADMIN, fixed("/api/v1/tag-keys")),
     Case(
@@ -276,6 +294,10 @@ PROTECTED = {(c.method, c.rule) for c in CASES}
 
 def call(client, case: Case, world: World, place: str, headers: dict[str, str]):
     path, body = case.target(world.places[place], world)
+    if case.multipart:
+        return client.open(
+            path, method=case.method, data=body, headers=headers, content_type="multipart/form-data"
+        )
     return client.open(path, method=case.method, json=body, headers=headers)
 
 

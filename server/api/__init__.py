@@ -25,6 +25,7 @@ from server.api.sites import routes as sites
 from server.api.tag_keys import routes as tag_keys
 from server.api.tags import routes as tags
 from server.api.users import routes as users
+from server.api.wand_imports import routes as wand_imports
 
 MODULES = (
     auth,
@@ -39,6 +40,7 @@ MODULES = (
     enrollment,
     device,
     photos,
+    wand_imports,
     audit,
     health,
 )

@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from server.api.checkpoints.schemas import PhysicalTagSchema
 from server.api.common import Id, ListArgs, RegistrySchema, name_field
 from server.domain.actor import Role
 
@@ -20,6 +21,11 @@ class UserSchema(RegistrySchema):
     role = ma.fields.Enum(Role, by_value=True, required=True)
     site_ids = ma.fields.List(Id(), metadata={"description": "Sites worked on"})
     password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
+    person_tags = ma.fields.List(
+        ma.fields.Nested(PhysicalTagSchema),
+        validate=ma.validate.Length(max=5),
+        metadata={"description": "The guard's own buttons or cards, for classic wands"},
+    )
     is_superuser = ma.fields.Boolean(
         dump_only=True, metadata={"description": "Operates the installation"}
     )

@@ -9,7 +9,7 @@ from server.domain.models.enrollment import DeviceToken, EnrollmentCode
 from server.domain.models.photos import Photo, PhotoRef
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
-from server.domain.models.users import ApiToken, LoginFailure, User, user_sites
+from server.domain.models.users import ApiToken, LoginFailure, PersonTag, User, user_sites
 
 __all__ = [
     "ApiToken",
@@ -23,6 +23,7 @@ __all__ = [
     "EnrollmentCode",
     "LoginFailure",
     "Organization",
+    "PersonTag",
     "Photo",
     "PhotoRef",
     "PhysicalTag",

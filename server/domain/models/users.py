@@ -2,12 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table
+from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base
 from server.domain.actor import Role
 from server.domain.clock import utcnow
+from server.domain.models.checkpoints import PhysicalTagKind
 from server.domain.models.mixins import Registry, Tenanted
 from server.domain.models.tenancy import Site
 
@@ -36,6 +37,10 @@ class User(Registry, Tenanted, Base):
 
     sites: Mapped[list[Site]] = relationship(
         secondary=user_sites, order_by=Site.id, lazy="selectin"
+    )
+
+    person_tags: Mapped[list["PersonTag"]] = relationship(
+        cascade="all, delete-orphan", order_by="PersonTag.id", lazy="selectin"
     )
 
     @property
@@ -68,3 +73,23 @@ class LoginFailure(Base):
     login: Mapped[str] = mapped_column(String(100), index=True)
     remote_addr: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PersonTag(Base):
+    """A guard's own button or card: on a classic wand, reads after it are theirs."""
+
+    __tablename__ = "person_tags"
+    __table_args__ = (UniqueConstraint("org_id", "kind", "uid"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[PhysicalTagKind] = mapped_column(
+        Enum(
+            PhysicalTagKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    uid: Mapped[str] = mapped_column(String(64))

@@ -8,8 +8,9 @@ from sqlalchemy.orm import Session
 from server.domain import access, passwords
 from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, NotFound
-from server.domain.models import User, user_sites
+from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
 from server.domain.services import audit, auth, registry
+from server.domain.services.checkpoints import normalise_uid
 from server.domain.services.registry import Precondition
 from server.domain.services.text import name_filter
 
@@ -52,6 +53,15 @@ def get(session: Session, user_id: int) -> User:
     return user
 
 
+def _person_tags(org_id: int, raw: list[dict[str, str]]) -> list[PersonTag]:
+    unique = {(PhysicalTagKind(t["kind"]), normalise_uid(t["uid"])) for t in raw}
+    return [PersonTag(org_id=org_id, kind=kind, uid=uid) for kind, uid in sorted(unique)]
+
+
+def _tag_list(user: User) -> list[str]:
+    return [f"{t.kind.value}:{t.uid}" for t in user.person_tags]
+
+
 def _site_ids(user: User) -> list[int]:
     return [s.id for s in user.sites]
 
@@ -63,13 +73,18 @@ def create(session: Session, data: dict[str, Any]) -> User:
     data = dict(data)
     check_password(password := data.pop("password"))
     sites = registry.sites_for_assignment(session, actor, data.pop("site_ids", []))
+    person_tags = _person_tags(actor.org_id, data.pop("person_tags", []))
     user = User(
         org_id=actor.org_id,
         password_hash=passwords.hash_password(password),
         **{**data, "login": data["login"].strip().lower()},
     )
     user.sites = sites
-    return registry.create(session, user, {"site_ids": _site_ids(user)} if sites else None)
+    user.person_tags = person_tags
+    extra = {"site_ids": _site_ids(user)} if sites else {}
+    if person_tags:
+        extra["person_tags"] = _tag_list(user)
+    return registry.create(session, user, extra or None)
 
 
 def _admins_left(session: Session, org_id: int, excluding: int) -> int:
@@ -105,6 +120,14 @@ def update(
         user.sites = registry.sites_for_assignment(session, actor, data.pop("site_ids"))
         if sorted(before) != sorted(_site_ids(user)):
             extra["site_ids"] = [before, _site_ids(user)]
+    if "person_tags" in data:
+        before = _tag_list(user)
+        wanted = _person_tags(user.org_id, data.pop("person_tags"))
+        user.person_tags = []
+        registry.flush(session)  # old buttons go before the same ids come back
+        user.person_tags = wanted
+        if sorted(before) != sorted(_tag_list(user)):
+            extra["person_tags"] = [before, _tag_list(user)]
     if "password" in data:
         check_password(password := data.pop("password"))
         user.password_hash = passwords.hash_password(password)
