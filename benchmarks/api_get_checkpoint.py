@@ -7,11 +7,12 @@ from datetime import timedelta
 
 from flask import Flask
 
+from benchmarks import seed
 from benchmarks.report import emit, interleaved
 from server import create_app, migrate
 from server.domain.actor import Role
 from server.domain.clock import utcnow
-from server.domain.models import ApiToken, Checkpoint, Organization, PhysicalTag, Site, User
+from server.domain.models import ApiToken, Checkpoint, PhysicalTag, User
 from server.domain.services.auth import token_hash
 
 CALLS = 500
@@ -19,12 +20,7 @@ CALLS = 500
 
 def _seed(app: Flask) -> tuple[int, str]:
     with app.extensions["vigil"].sessionmaker() as session:
-        org = Organization(name="Bench")
-        session.add(org)
-        session.flush()
-        site = Site(org_id=org.id, name="湖畔花园", timezone="Asia/Shanghai")
-        session.add(site)
-        session.flush()
+        org, site = seed.tenant(session)
         checkpoint = Checkpoint(
             org_id=org.id,
             site_id=site.id,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from benchmarks import seed
 from benchmarks.report import emit
 
 ROUNDS = 5
@@ -56,7 +57,6 @@ class App:
     def __init__(self, folder: Path) -> None:
         from server import create_app, migrate
         from server.domain.actor import Actor, Role, reset_actor, set_actor
-        from server.domain.models import Organization, Site
         from server.domain.services import enrollment
 
         folder.mkdir(parents=True, exist_ok=True)
@@ -66,12 +66,7 @@ class App:
             {"DATABASE_URL": url, "LOG_LEVEL": "WARNING", "PHOTO_DIR": str(folder / "photos")}
         )
         with self.app.extensions["vigil"].sessionmaker() as session:
-            org = Organization(name="Bench")
-            session.add(org)
-            session.flush()
-            site = Site(org_id=org.id, name="Bench", timezone="UTC")
-            session.add(site)
-            session.flush()
+            org, site = seed.tenant(session)
             token = set_actor(Actor(None, org.id, Role.ADMIN, label="bench"))
             try:
                 _, code = enrollment.create_code(session, site.id)

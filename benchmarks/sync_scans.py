@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import httpx
 from sqlalchemy import text
 
+from benchmarks import seed
 from benchmarks.report import emit
 from device_protocol.client import Handheld
 from server import create_app, migrate
 from server.domain.actor import Actor, Role, reset_actor, set_actor
-from server.domain.models import Organization, Site
 from server.domain.services import enrollment, tags
 
 BATCH = 500
@@ -24,12 +24,7 @@ BATCHES = 20
 def _seed(app):
     """A site with 50 tagged checkpoints and an enrolled handheld."""
     with app.extensions["vigil"].sessionmaker() as session:
-        org = Organization(name="Bench")
-        session.add(org)
-        session.flush()
-        site = Site(org_id=org.id, name="湖畔花园", timezone="Asia/Shanghai")
-        session.add(site)
-        session.flush()
+        org, site = seed.tenant(session)
         token = set_actor(Actor(None, org.id, Role.ADMIN, label="bench"))
         try:
             from server.domain.services import checkpoints

@@ -3,10 +3,10 @@
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import Base
+from server.db import Base, str_enum
 from server.domain.models.mixins import Registry, Tenanted
 
 
@@ -29,11 +29,7 @@ class Asset(Registry, Tenanted, Base):
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id"), index=True)
-    kind: Mapped[AssetKind] = mapped_column(
-        Enum(
-            AssetKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
-        )
-    )
+    kind: Mapped[AssetKind] = mapped_column(str_enum(AssetKind, 20))
     name: Mapped[str] = mapped_column(String(200))
     # Short code printed on its tag for manual entry, as engineers call it: G1, T1, RMU1.
     code: Mapped[str] = mapped_column(String(32))

@@ -2,10 +2,10 @@
 
 import enum
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db import Base
+from server.db import Base, str_enum
 from server.domain.models.mixins import Registry, Tenanted
 
 
@@ -40,23 +40,21 @@ class PhysicalTagKind(enum.StrEnum):
     RFID = "rfid"
 
 
-class PhysicalTag(Base):
-    """A chip id fixed at a checkpoint; normalised so the same chip always matches."""
+class Chip:
+    """A chip id, normalised so the same chip always matches; one owner per tenant and kind."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    kind: Mapped[PhysicalTagKind] = mapped_column(str_enum(PhysicalTagKind, 16))
+    uid: Mapped[str] = mapped_column(String(64))
+
+
+class PhysicalTag(Chip, Base):
+    """A chip fixed at a checkpoint."""
 
     __tablename__ = "physical_tags"
     __table_args__ = (UniqueConstraint("org_id", "kind", "uid"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     checkpoint_id: Mapped[int] = mapped_column(ForeignKey("checkpoints.id"), index=True)
-    kind: Mapped[PhysicalTagKind] = mapped_column(
-        Enum(
-            PhysicalTagKind,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
-    uid: Mapped[str] = mapped_column(String(64))
 
     checkpoint: Mapped[Checkpoint] = relationship(back_populates="physical_tags")

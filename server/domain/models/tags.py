@@ -3,18 +3,12 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.db import Base
+from server.db import Base, str_enum
 from server.domain.clock import utcnow
 from server.domain.models.mixins import Tenanted
-
-
-def _enum(cls: type[enum.Enum], length: int) -> Enum:
-    return Enum(
-        cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e]
-    )
 
 
 class TagKey(Tenanted, Base):
@@ -77,11 +71,11 @@ class QrTag(Tenanted, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
-    subject: Mapped[TagSubject] = mapped_column(_enum(TagSubject, 16))
+    subject: Mapped[TagSubject] = mapped_column(str_enum(TagSubject, 16))
     checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoints.id"), index=True)
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
     key_id: Mapped[int] = mapped_column(ForeignKey("tag_keys.id"))
-    status: Mapped[TagStatus] = mapped_column(_enum(TagStatus, 16), default=TagStatus.ACTIVE)
+    status: Mapped[TagStatus] = mapped_column(str_enum(TagStatus, 16), default=TagStatus.ACTIVE)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ended_at: Mapped[datetime | None]

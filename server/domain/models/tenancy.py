@@ -2,10 +2,10 @@
 
 import enum
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db import Base
+from server.db import Base, str_enum
 from server.domain.models.mixins import Registry, Tenanted
 
 
@@ -52,8 +52,6 @@ class Zone(Registry, Tenanted, Base):
 
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[ZoneKind] = mapped_column(
-        Enum(ZoneKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[ZoneKind] = mapped_column(str_enum(ZoneKind, 20))
 
     site: Mapped[Site] = relationship(lazy="raise")

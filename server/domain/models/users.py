@@ -2,13 +2,13 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Enum, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from server.db import Base
+from server.db import Base, str_enum
 from server.domain.actor import Role
 from server.domain.clock import utcnow
-from server.domain.models.checkpoints import PhysicalTagKind
+from server.domain.models.checkpoints import Chip
 from server.domain.models.mixins import Registry, Tenanted
 from server.domain.models.tenancy import Site
 
@@ -28,9 +28,7 @@ class User(Registry, Tenanted, Base):
     name: Mapped[str] = mapped_column(String(200))
     # Stored lower-case: logins are unique across tenants because login names no tenant.
     login: Mapped[str] = mapped_column(String(100), unique=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
     password_hash: Mapped[str] = mapped_column(String(255))
     # Operates the Vigil installation: may create and deactivate organizations.
     is_superuser: Mapped[bool] = mapped_column(default=False)
@@ -75,21 +73,10 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
-class PersonTag(Base):
+class PersonTag(Chip, Base):
     """A guard's own button or card: on a classic wand, reads after it are theirs."""
 
     __tablename__ = "person_tags"
     __table_args__ = (UniqueConstraint("org_id", "kind", "uid"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[PhysicalTagKind] = mapped_column(
-        Enum(
-            PhysicalTagKind,
-            native_enum=False,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        )
-    )
-    uid: Mapped[str] = mapped_column(String(64))
