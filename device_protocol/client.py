@@ -56,6 +56,7 @@ class Handheld:
         self.clock, self.monotonic_ms, self.sleep = clock, monotonic_ms, sleep
         self.boot_id = boot_id or uuid.uuid4().hex
         self.max_attempts = max_attempts
+        self.attempts = 0  # tries the last request took
         self.token: str | None = None
         self.queue: list[dict[str, Any]] = []
         self.config: dict[str, Any] | None = None

@@ -18,6 +18,9 @@ class DeviceSchema(RegistrySchema):
     label = ma.fields.String(validate=ma.validate.Length(max=200))
     site_ids = ma.fields.List(Id(), metadata={"description": "Sites it works on"})
     last_seen_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    enrolled_at = ma.fields.AwareDateTime(
+        dump_only=True, allow_none=True, metadata={"description": "Last enrollment (handhelds)"}
+    )
 
 
 class DeviceUpdateSchema(DeviceSchema):
