@@ -53,6 +53,8 @@ INCIDENT_CATEGORIES = (
     "other",
 )
 SHIFT_KINDS = ("clock_in", "clock_out", "handover")
+_METHODS = tuple(m.value for m in ScanMethod)
+_SEVERITIES = tuple(s.value for s in Severity)
 
 
 class Invalid(ValueError):
@@ -160,7 +162,7 @@ def _position(raw: dict[str, Any]) -> dict[str, float]:
 
 
 def _scan(raw: dict[str, Any]) -> dict[str, Any]:
-    method = _choice(raw.get("method"), "method", tuple(ScanMethod))
+    method = _choice(raw.get("method"), "method", _METHODS)
     if method == ScanMethod.QR:
         target = {"payload": _text(raw.get("payload"), "payload", 200, required=True)}
     elif method == ScanMethod.MANUAL:
@@ -180,7 +182,7 @@ def _incident(raw: dict[str, Any]) -> dict[str, Any]:
     checkpoint = raw.get("checkpoint_id")
     return {
         "category": _choice(raw.get("category"), "category", INCIDENT_CATEGORIES),
-        "severity": _choice(raw.get("severity"), "severity", tuple(Severity)),
+        "severity": _choice(raw.get("severity"), "severity", _SEVERITIES),
         "text": _text(raw.get("text"), "text", required=True),
         "checkpoint_id": None
         if checkpoint is None
