@@ -33,9 +33,15 @@ def scoped(stmt: Select[Any], model: Any, actor: Actor) -> Select[Any]:
     return stmt
 
 
+def one_visible(session: Session, stmt: Select[Any], what: str) -> Any:
+    """The one row a scoped query finds, or NotFound: hidden and absent look the same."""
+    obj = session.scalar(stmt)
+    if obj is None:
+        raise NotFound(f"{what} not found")
+    return obj
+
+
 def get_scoped(session: Session, model: type[T], object_id: int, actor: Actor) -> T:
     """Fetch a site-bound object the actor may see, or raise NotFound (never leak existence)."""
-    obj = session.scalar(scoped(select(model), model, actor).where(model.id == object_id))  # type: ignore[attr-defined]
-    if obj is None:
-        raise NotFound(f"{model.__name__.lower()} {object_id} not found")
-    return obj
+    stmt = scoped(select(model), model, actor).where(model.id == object_id)  # type: ignore[attr-defined]
+    return one_visible(session, stmt, f"{model.__name__.lower()} {object_id}")

@@ -24,8 +24,6 @@ class Actor:
     site_ids: frozenset[int] = field(default_factory=frozenset)
     is_superuser: bool = False
     label: str = ""
-    # Set when a handheld acts: it has a guard's (least) rights on its own sites.
-    device_id: int | None = None
 
     @property
     def all_sites(self) -> bool:

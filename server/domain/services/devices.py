@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import access
 from server.domain.actor import current_actor
-from server.domain.errors import Invalid, NotFound
+from server.domain.errors import Invalid
 from server.domain.models import Device, device_sites
 from server.domain.services import registry
 from server.domain.services.registry import Precondition
@@ -38,10 +38,9 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
 
 def get(session: Session, device_id: int) -> Device:
     """One device the current actor manages."""
-    device = session.scalar(list_query({}).where(Device.id == device_id))
-    if device is None:
-        raise NotFound(f"device {device_id} not found")
-    return device
+    return access.one_visible(
+        session, list_query({}).where(Device.id == device_id), f"device {device_id}"
+    )
 
 
 def _assign(session: Session, site_ids: list[int]) -> list[Any]:

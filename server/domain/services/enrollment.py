@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from server.domain import access
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.clock import utcnow
-from server.domain.errors import Conflict, NotFound, Unauthenticated
+from server.domain.errors import Conflict, Unauthenticated
 from server.domain.models import Device, DeviceToken, EnrollmentCode, Organization, Site
 from server.domain.services import audit, registry
 
@@ -70,9 +70,8 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
 
 def revoke_code(session: Session, code_id: int) -> EnrollmentCode:
     """Withdraw an unused code."""
-    record = session.scalar(list_query({}).where(EnrollmentCode.id == code_id))
-    if record is None:
-        raise NotFound(f"enrollment code {code_id} not found")
+    stmt = list_query({}).where(EnrollmentCode.id == code_id)
+    record = access.one_visible(session, stmt, f"enrollment code {code_id}")
     if record.used_at is not None or record.revoked_at is not None:
         raise Conflict("the code was already used or revoked")
     record.revoked_at = utcnow()
@@ -150,7 +149,7 @@ def resolve_device(session: Session, token: str) -> tuple[Device, Actor]:
         org_id=device.org_id,
         role=Role.GUARD,
         site_ids=frozenset(device.site_ids),
+        # A handheld acts with a guard's (least) rights on its own sites.
         label=f"device {device.serial}",
-        device_id=device.id,
     )
     return device, actor

@@ -5,9 +5,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import passwords
+from server.domain import access, passwords
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
-from server.domain.errors import Forbidden, NotFound
+from server.domain.errors import Forbidden
 from server.domain.models import Organization, User
 from server.domain.services import audit, registry
 from server.domain.services.registry import Precondition
@@ -32,10 +32,9 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
 
 def get(session: Session, org_id: int) -> Organization:
     """One organization the actor may see."""
-    org = session.scalar(list_query({}).where(Organization.id == org_id))
-    if org is None:
-        raise NotFound(f"organization {org_id} not found")
-    return org
+    return access.one_visible(
+        session, list_query({}).where(Organization.id == org_id), f"organization {org_id}"
+    )
 
 
 def create(session: Session, name: str, admin: dict[str, Any] | None = None) -> Organization:

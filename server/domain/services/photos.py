@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import access
 from server.domain.actor import current_actor
-from server.domain.errors import Invalid, NotFound
+from server.domain.errors import Invalid
 from server.domain.models import DeviceEvent, Photo, PhotoRef
 from server.storage import BlobStore
 
@@ -156,7 +156,4 @@ def get_visible(session: Session, sha256: str) -> Photo:
             .where(PhotoRef.org_id == actor.org_id, DeviceEvent.site_id.in_(actor.site_ids))
         )
         stmt = stmt.where(Photo.sha256.in_(on_sites))
-    photo = session.scalar(stmt)
-    if photo is None:
-        raise NotFound(f"photo {sha256} not found")
-    return photo
+    return access.one_visible(session, stmt, f"photo {sha256}")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import access
 from server.domain.actor import current_actor
-from server.domain.errors import Invalid, NotFound
+from server.domain.errors import Invalid
 from server.domain.models import Site, Zone
 from server.domain.services import registry
 from server.domain.services.registry import Precondition
@@ -53,10 +53,7 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
 
 def get(session: Session, site_id: int) -> Site:
     """One site the current actor works on."""
-    site = session.scalar(list_query({}).where(Site.id == site_id))
-    if site is None:
-        raise NotFound(f"site {site_id} not found")
-    return site
+    return access.one_visible(session, list_query({}).where(Site.id == site_id), f"site {site_id}")
 
 
 def create(session: Session, data: dict[str, Any]) -> Site:

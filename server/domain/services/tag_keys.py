@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from server.domain import access
 from server.domain.actor import Role, current_actor
 from server.domain.clock import utcnow
-from server.domain.errors import Conflict, NotFound
+from server.domain.errors import Conflict
 from server.domain.models import QrTag, TagKey, TagStatus
 from server.domain.services import audit, registry
 
@@ -48,9 +48,7 @@ def retire(session: Session, key_id: int) -> TagKey:
     """Stop a key: every tag it signed fails verification from now on."""
     actor = current_actor()
     access.require_role(actor, ONLY_ADMIN)
-    key = session.scalar(list_query().where(TagKey.id == key_id))
-    if key is None:
-        raise NotFound(f"tag key {key_id} not found")
+    key = access.one_visible(session, list_query().where(TagKey.id == key_id), f"tag key {key_id}")
     if key.retired_at is not None:
         raise Conflict(f"tag key {key.number} is already retired")
     key.retired_at = utcnow()

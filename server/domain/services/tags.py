@@ -11,7 +11,7 @@ from qr import payload as qr_payload
 from server.domain import access, signing
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
-from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.errors import Conflict, Invalid
 from server.domain.models import Asset, Checkpoint, QrTag, Site, TagKey, TagStatus, TagSubject
 from server.domain.services import assets, audit, checkpoints, registry, sites
 
@@ -61,10 +61,7 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
 
 def get(session: Session, tag_id: int) -> QrTag:
     """One tag the current actor manages."""
-    tag = session.scalar(list_query({}).where(QrTag.id == tag_id))
-    if tag is None:
-        raise NotFound(f"qr tag {tag_id} not found")
-    return tag
+    return access.one_visible(session, list_query({}).where(QrTag.id == tag_id), f"qr tag {tag_id}")
 
 
 def subject_of(session: Session, tag: QrTag) -> Checkpoint | Asset:

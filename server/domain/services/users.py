@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import access, passwords
 from server.domain.actor import Role, current_actor
-from server.domain.errors import Conflict, Invalid, NotFound
+from server.domain.errors import Conflict, Invalid
 from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
 from server.domain.services import audit, auth, registry
 from server.domain.services.checkpoints import normalise_uid
@@ -47,10 +47,7 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
 
 def get(session: Session, user_id: int) -> User:
     """One user the current actor may see."""
-    user = session.scalar(list_query({}).where(User.id == user_id))
-    if user is None:
-        raise NotFound(f"user {user_id} not found")
-    return user
+    return access.one_visible(session, list_query({}).where(User.id == user_id), f"user {user_id}")
 
 
 def _person_tags(org_id: int, raw: list[dict[str, str]]) -> list[PersonTag]:
