@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from server import create_app, migrate
+from server.domain.actor import Role
 from server.domain.clock import reset_clock
 from server.settings import TEST_OVERRIDES
 from tests.databases import create_database, drop_database
@@ -88,3 +89,26 @@ def make(db: Session) -> Factory:
 def world(make: Factory, app: Flask) -> "World":
     """Tenant A (sites A1, A2) and tenant B (site B1), with every role in A1."""
     return build_world(make, app.extensions["vigil"].blobs)
+
+
+# The usual cast: one tenant, its site 湖畔花园 (Asia/Shanghai), and request headers for people.
+@pytest.fixture
+def org(make: Factory) -> Any:
+    return make.org()
+
+
+@pytest.fixture
+def site(make: Factory, org: Any) -> Any:
+    return make.site(org, name="湖畔花园")
+
+
+@pytest.fixture
+def admin(make: Factory, org: Any) -> dict[str, str]:
+    """Headers of an admin of org."""
+    return make.auth(make.user(org, Role.ADMIN))
+
+
+@pytest.fixture
+def supervisor(make: Factory, org: Any, site: Any) -> dict[str, str]:
+    """Headers of a supervisor of site."""
+    return make.auth(make.user(org, Role.SUPERVISOR, [site]))

@@ -27,7 +27,10 @@ from server.domain.models import (
     DeviceToken,
     EnrollmentCode,
     Organization,
+    PersonTag,
     PhotoRef,
+    PhysicalTag,
+    PhysicalTagKind,
     QrTag,
     Site,
     TagKey,
@@ -78,6 +81,13 @@ class Factory:
         kw.setdefault("name", f"Generator {n}")
         kw.setdefault("code", f"G{n}")
         return self._add(Asset(org_id=site.org_id, site_id=site.id, **kw))
+
+    def chip(self, owner: Checkpoint | User, uid: str, kind: str = "ibutton") -> Any:
+        """A normalised chip id on a checkpoint (PhysicalTag) or a person (PersonTag)."""
+        common = {"org_id": owner.org_id, "kind": PhysicalTagKind(kind), "uid": uid}
+        if isinstance(owner, Checkpoint):
+            return self._add(PhysicalTag(checkpoint_id=owner.id, **common))
+        return self._add(PersonTag(user_id=owner.id, **common))
 
     def tag_key(self, org: Organization, number: int = 1) -> TagKey:
         return self._add(TagKey(org_id=org.id, number=number))

@@ -9,11 +9,6 @@ from server.domain.models import AuditEvent
 
 
 @pytest.fixture
-def org(make):
-    return make.org()
-
-
-@pytest.fixture
 def admin_user(make, org):
     return make.user(org, Role.ADMIN, name="王经理", login="wang")
 

@@ -7,24 +7,8 @@ import pytest
 from sqlalchemy import event, select
 
 from device_protocol.client import Handheld, ProtocolError
-from server.domain.actor import Role
-from server.domain.models import DeviceEvent, PhysicalTag, PhysicalTagKind
+from server.domain.models import DeviceEvent
 from server.domain.services import tags as tag_service
-
-
-@pytest.fixture
-def org(make):
-    return make.org()
-
-
-@pytest.fixture
-def site(make, org):
-    return make.site(org, name="湖畔花园")
-
-
-@pytest.fixture
-def supervisor(make, org, site):
-    return make.auth(make.user(org, Role.SUPERVISOR, [site]))
 
 
 @pytest.fixture
@@ -57,15 +41,7 @@ class TestEnrollment:
         self, http, client, supervisor, make, site
     ):
         checkpoint = make.checkpoint(site, name="北门 North gate", code="N1")
-        make.session.add(
-            PhysicalTag(
-                org_id=site.org_id,
-                checkpoint_id=checkpoint.id,
-                kind=PhysicalTagKind.NFC,
-                uid="04A21F9C",
-            )
-        )
-        make.session.flush()
+        make.chip(checkpoint, "04A21F9C", "nfc")
         code = new_code(client, supervisor, site)
         assert code["qr_payload"] == "VE1:" + code["code"].replace("-", "")
         assert code["qr_png"].startswith("data:image/png;base64,")
@@ -378,15 +354,7 @@ class TestScans:
     def test_chip_ids_are_normalised_and_unknown_chips_flagged(
         self, handheld, make, checkpoint, db
     ):
-        make.session.add(
-            PhysicalTag(
-                org_id=checkpoint.org_id,
-                checkpoint_id=checkpoint.id,
-                kind=PhysicalTagKind.IBUTTON,
-                uid="010000001A2B3C4D",
-            )
-        )
-        make.session.flush()
+        make.chip(checkpoint, "010000001A2B3C4D")
         known = handheld.scan_chip("ibutton", "01-0000-001a-2b3c-4d")
         unknown = handheld.scan_chip("nfc", "DEADBEEF")
         outcome = handheld.sync()

@@ -2,7 +2,6 @@
 
 import pytest
 
-from server.domain.actor import Role
 from tests.conftest import make_test_app
 
 
@@ -13,11 +12,6 @@ def assert_error_shape(response, code):
     assert response.json["code"] == code
     assert response.json["status"] and response.json["message"]
     assert b"<html" not in response.data.lower()
-
-
-@pytest.fixture
-def admin(make):
-    return make.auth(make.user(make.org(), Role.ADMIN))
 
 
 def test_unknown_route(client):

@@ -14,16 +14,6 @@ from server.domain.actor import Role
 
 
 @pytest.fixture
-def org(make):
-    return make.org()
-
-
-@pytest.fixture
-def site(make, org):
-    return make.site(org, name="湖畔花园")
-
-
-@pytest.fixture
 def device(app, db, client, make, org, site):
     supervisor = make.auth(make.user(org, Role.SUPERVISOR, [site]))
     code = client.post("/api/v1/enrollment-codes", json={"site_id": site.id}, headers=supervisor)

@@ -7,21 +7,6 @@ import pytest
 from server.domain.actor import Role
 
 
-@pytest.fixture
-def org(make):
-    return make.org()
-
-
-@pytest.fixture
-def admin(make, org):
-    return make.auth(make.user(org, Role.ADMIN))
-
-
-@pytest.fixture
-def site(make, org):
-    return make.site(org, name="湖畔花园")
-
-
 class TestSites:
     def test_create_and_read_back_with_chinese_name(self, client, admin):
         body = {"name": "湖畔花园", "address": "上海市浦东新区", "timezone": "Asia/Shanghai"}

@@ -12,26 +12,6 @@ from tests.decoding import needs_zbar, pdf_pages, pdf_text, png_image, zbar
 from tests.qr.test_sheets import crop
 
 
-@pytest.fixture
-def org(make):
-    return make.org(name="湖畔花园物业")
-
-
-@pytest.fixture
-def site(make, org):
-    return make.site(org, name="湖畔花园")
-
-
-@pytest.fixture
-def supervisor(make, org, site):
-    return make.auth(make.user(org, Role.SUPERVISOR, [site]))
-
-
-@pytest.fixture
-def admin(make, org):
-    return make.auth(make.user(org, Role.ADMIN))
-
-
 def issue(client, headers, **subject):
     response = client.post("/api/v1/qr-tags", json=subject, headers=headers)
     assert response.status_code == 201, response.json

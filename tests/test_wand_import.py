@@ -9,24 +9,9 @@ from sqlalchemy import select
 
 from server import migrate
 from server.domain.actor import Role
-from server.domain.models import DeviceEvent, PersonTag, PhysicalTag, PhysicalTagKind
+from server.domain.models import DeviceEvent
 from tests.conftest import make_test_app
 from tests.factories import Factory
-
-
-@pytest.fixture
-def org(make):
-    return make.org()
-
-
-@pytest.fixture
-def site(make, org):
-    return make.site(org, name="湖畔花园", timezone="Asia/Shanghai")
-
-
-@pytest.fixture
-def supervisor(make, org, site):
-    return make.auth(make.user(org, Role.SUPERVISOR, [site]))
 
 
 @pytest.fixture
@@ -38,25 +23,15 @@ def checkpoints(make, site):
         ("01000000AAAA0003", "配电房"),
     ):
         cp = make.checkpoint(site, name=name)
-        make.session.add(
-            PhysicalTag(
-                org_id=site.org_id, checkpoint_id=cp.id, kind=PhysicalTagKind.IBUTTON, uid=uid
-            )
-        )
+        make.chip(cp, uid)
         found[uid] = cp
-    make.session.flush()
     return found
 
 
 @pytest.fixture
 def guard(make, org, site):
     user = make.user(org, Role.GUARD, [site], name="张伟")
-    make.session.add(
-        PersonTag(
-            org_id=org.id, user_id=user.id, kind=PhysicalTagKind.IBUTTON, uid="01000000BBBB0001"
-        )
-    )
-    make.session.flush()
+    make.chip(user, "01000000BBBB0001")
     return user
 
 
@@ -213,15 +188,7 @@ def test_the_command_line_import_is_the_same(fresh_database_url, tmp_path):
     with cli_app.extensions["vigil"].sessionmaker() as session:
         make = Factory(session)
         cli_site = make.site(make.org())
-        cp = make.checkpoint(cli_site)
-        session.add(
-            PhysicalTag(
-                org_id=cli_site.org_id,
-                checkpoint_id=cp.id,
-                kind=PhysicalTagKind.IBUTTON,
-                uid="01000000AAAA0001",
-            )
-        )
+        make.chip(make.checkpoint(cli_site), "01000000AAAA0001")
         session.commit()
         site_id = cli_site.id
     path = tmp_path / "export.csv"
