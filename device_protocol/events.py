@@ -202,10 +202,13 @@ def _shift(raw: dict[str, Any]) -> dict[str, Any]:
 _PARSERS = {EventType.SCAN: _scan, EventType.INCIDENT: _incident, EventType.SHIFT: _shift}
 
 
+# One encoder for every event: json.dumps with options builds a new one per call.
+_canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def fingerprint(raw: dict[str, Any]) -> str:
     """SHA-256 of the event as sent, keys sorted: equal content, equal fingerprint."""
-    canonical = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(_canonical(raw).encode()).hexdigest()
 
 
 def parse_event(raw: Any) -> Event:

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Row, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from device_protocol import clock
@@ -23,6 +22,7 @@ from server.domain.models import (
 )
 from server.domain.services import checkpoints as checkpoint_rules
 from server.domain.services import tags
+from server.ingest import event_insert
 
 
 @dataclass
@@ -170,15 +170,19 @@ def _resolve(session: Session, device: _Sender, rows: list[_Row]) -> None:
     _check_users(session, device, [r for r in rows if r.event.user_id is not None])
 
 
-def _checkpoints(session: Session, device: _Sender, ids: Iterable[int]) -> dict[int, Checkpoint]:
+# What placing an event needs of a checkpoint: columns, not entities (cheaper to load).
+_SPOT = (Checkpoint.id, Checkpoint.site_id, Checkpoint.active)
+
+
+def _checkpoints(session: Session, device: _Sender, ids: Iterable[int]) -> dict[int, Row[Any]]:
     ids = set(ids)
     if not ids:
         return {}
-    stmt = select(Checkpoint).where(Checkpoint.org_id == device.org_id, Checkpoint.id.in_(ids))
-    return {c.id: c for c in session.scalars(stmt)}
+    stmt = select(*_SPOT).where(Checkpoint.org_id == device.org_id, Checkpoint.id.in_(ids))
+    return {c.id: c for c in session.execute(stmt)}
 
 
-def _place(row: _Row, device: _Sender, checkpoint: Checkpoint | None, missing_flag: str) -> None:
+def _place(row: _Row, device: _Sender, checkpoint: Row[Any] | None, missing_flag: str) -> None:
     if checkpoint is None:
         row.flags.append(missing_flag)
         return
@@ -239,13 +243,13 @@ def _resolve_codes(session: Session, device: _Sender, rows: list[_Row]) -> None:
     codes = {r.values["data"]["code"] for r in rows}
     if not codes:
         return
-    stmt = select(Checkpoint).where(
+    stmt = select(*_SPOT, Checkpoint.code).where(
         Checkpoint.org_id == device.org_id,
         Checkpoint.site_id.in_(device.site_ids),
         func.upper(Checkpoint.code).in_(codes),
     )
-    by_code: dict[str, list[Checkpoint]] = {}
-    for checkpoint in session.scalars(stmt):
+    by_code: dict[str, list[Row[Any]]] = {}
+    for checkpoint in session.execute(stmt):
         by_code.setdefault(checkpoint.code.upper(), []).append(checkpoint)
     for row in rows:
         matches = by_code.get(row.values["data"]["code"], [])
@@ -269,19 +273,8 @@ def _check_users(session: Session, device: _Sender, rows: list[_Row]) -> None:
 
 def _insert(session: Session, rows: list[_Row]) -> set[str]:
     """Insert all rows; any whose (device, uuid) already exists is skipped, not an error."""
-    if not rows:
-        return set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = DeviceEvent.__table__
-    # One cached statement run over many parameter sets: SQLAlchemy batches it with RETURNING
-    # ("insertmanyvalues"); a literal multi-row VALUES would be compiled afresh every batch.
-    stmt = (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=["device_id", "uuid"])
-        .returning(table.c.id, table.c.uuid)
-    )
-    params = [r.values | {"flags": r.flags} for r in rows]
-    ids = {uuid: event_id for event_id, uuid in session.connection().execute(stmt, params)}
+    connection = session.connection()
+    ids = event_insert.insert_new(connection, [r.values | {"flags": r.flags} for r in rows])
     refs = [
         {
             "org_id": r.values["org_id"],
@@ -294,5 +287,5 @@ def _insert(session: Session, rows: list[_Row]) -> set[str]:
         for sha in r.values["data"].get("photos", [])
     ]
     if refs:
-        session.connection().execute(PhotoRef.__table__.insert(), refs)
+        connection.execute(PhotoRef.__table__.insert(), refs)
     return set(ids)

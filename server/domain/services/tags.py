@@ -194,13 +194,15 @@ def verify(session: Session, text: str, org_id: int) -> Verification:
 
 def verify_many(session: Session, texts: list[str], org_id: int) -> list[Verification]:
     """verify() for a whole batch in four queries, whatever its size."""
-    parsed: list[qr_payload.ParsedPayload | None] = []
+    # A batch repeats the same route's tags round after round: judge each text once.
+    parsed: dict[str, qr_payload.ParsedPayload | None] = {}
     for text in texts:
-        try:
-            parsed.append(qr_payload.parse(text))
-        except qr_payload.MalformedPayload:
-            parsed.append(None)
-    refs = [p.ref for p in parsed if p is not None]
+        if text not in parsed:
+            try:
+                parsed[text] = qr_payload.parse(text)
+            except qr_payload.MalformedPayload:
+                parsed[text] = None
+    refs = [p.ref for p in parsed.values() if p is not None]
     pairs = {(r.org_id, r.key_id) for r in refs}
     keys = (
         {
@@ -219,12 +221,8 @@ def verify_many(session: Session, texts: list[str], org_id: int) -> list[Verific
         else {}
     )
     live = _active_subjects(session, found.values())
-    # A batch repeats the same route's tags round after round: judge each text once.
-    verdicts: dict[str, Verification] = {}
-    return [
-        verdicts.get(text) or verdicts.setdefault(text, _judge(p, keys, found, live, org_id))
-        for text, p in zip(texts, parsed, strict=True)
-    ]
+    verdicts = {text: _judge(p, keys, found, live, org_id) for text, p in parsed.items()}
+    return [verdicts[text] for text in texts]
 
 
 def _active_subjects(session: Session, found: Any) -> set[tuple[TagSubject, int]]:
