@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from server import migrate
+from server import migrate, worker
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.errors import DomainError
 from server.domain.models import Organization, Site, User
@@ -147,7 +147,33 @@ def import_wand_command(path: str, site_id: int, **options: Any) -> None:
     click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2))
 
 
+@click.group("vigil")
+def vigil_group() -> None:
+    """Vigil's long-running processes."""
+
+
+@vigil_group.command("worker")
+@with_appcontext
+@click.option(
+    "--interval", type=float, default=15.0, show_default=True, help="Seconds between sweeps"
+)
+@click.option("--once", is_flag=True, help="Run one sweep and exit")
+def worker_command(interval: float, once: bool) -> None:
+    """Make rounds ahead, take in new scans, judge due rounds and raise alerts; repeat."""
+    vigil = current_app.extensions["vigil"]
+    if once:
+        click.echo(json.dumps(dataclasses.asdict(worker.run_once(vigil))))
+        return
+    worker.run_forever(vigil, interval)
+
+
 def init_cli(app: Flask) -> None:
     """Register the commands on app."""
-    for command in (init_command, create_org_command, demo_command, import_wand_command):
+    for command in (
+        init_command,
+        create_org_command,
+        demo_command,
+        import_wand_command,
+        vigil_group,
+    ):
         app.cli.add_command(command)

@@ -17,6 +17,7 @@ READ_PEOPLE = frozenset({Role.ADMIN, Role.SUPERVISOR})
 MANAGE_USERS = frozenset({Role.ADMIN})
 MANAGE_DEVICES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 READ_AUDIT = frozenset({Role.ADMIN, Role.SUPERVISOR})
+HANDLE_ALERTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
 def require_role(actor: Actor, allowed: frozenset[Role]) -> None:

@@ -12,7 +12,8 @@ from server.db import UTCDateTime
 from server.domain.models import DeviceEvent
 
 _TABLE = DeviceEvent.__table__
-_COLUMNS = tuple(c.name for c in _TABLE.c if c.name != "id")
+# Every column ingest fills: all but the key and the evaluator's own mark.
+_COLUMNS = tuple(c.name for c in _TABLE.c if c.name not in {"id", "evaluated_at"})
 _VALUES = itemgetter(*_COLUMNS)
 _encode_json = json.JSONEncoder(ensure_ascii=False).encode
 

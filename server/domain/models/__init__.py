@@ -1,17 +1,30 @@
 """Every mapped table, importable from one place (Alembic and services use this)."""
 
+from server.domain.models.alerts import Alert, AlertEntry, AlertSeverity, AlertState
 from server.domain.models.assets import Asset, AssetKind
 from server.domain.models.audit import AuditEvent
 from server.domain.models.checkpoints import Checkpoint, PhysicalTag, PhysicalTagKind
 from server.domain.models.device_events import DeviceEvent
 from server.domain.models.devices import Device, device_sites
 from server.domain.models.enrollment import DeviceToken, EnrollmentCode
+from server.domain.models.patrol import (
+    PatrolRoute,
+    Round,
+    RoundStatus,
+    RouteOrder,
+    RouteStop,
+    Schedule,
+)
 from server.domain.models.photos import Photo, PhotoRef
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
 from server.domain.models.users import ApiToken, LoginFailure, PersonTag, User, user_sites
 
 __all__ = [
+    "Alert",
+    "AlertEntry",
+    "AlertSeverity",
+    "AlertState",
     "ApiToken",
     "Asset",
     "AssetKind",
@@ -23,12 +36,18 @@ __all__ = [
     "EnrollmentCode",
     "LoginFailure",
     "Organization",
+    "PatrolRoute",
     "PersonTag",
     "Photo",
     "PhotoRef",
     "PhysicalTag",
     "PhysicalTagKind",
     "QrTag",
+    "Round",
+    "RoundStatus",
+    "RouteOrder",
+    "RouteStop",
+    "Schedule",
     "Site",
     "TagKey",
     "TagStatus",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base
@@ -19,6 +19,13 @@ class DeviceEvent(Tenanted, Base):
         UniqueConstraint("device_id", "uuid"),
         Index("ix_device_events_checkpoint_time", "checkpoint_id", "corrected_time"),
         Index("ix_device_events_site_time", "site_id", "corrected_time"),
+        # The patrol evaluator's queue: events it has not looked at yet.
+        Index(
+            "ix_device_events_unevaluated",
+            "id",
+            postgresql_where=text("evaluated_at IS NULL"),
+            sqlite_where=text("evaluated_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,3 +48,5 @@ class DeviceEvent(Tenanted, Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Why to look twice: forged or revoked tag, implausible time, other site...
     flags: Mapped[list[str]] = mapped_column(JSON)
+    # When the patrol evaluator took this event into account; None while it waits.
+    evaluated_at: Mapped[datetime | None]

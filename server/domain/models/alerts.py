@@ -1,0 +1,80 @@
+"""Alerts: what went wrong, raised once per problem, closed with a rectification note."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from server.db import Base, str_enum
+from server.domain.clock import utcnow
+from server.domain.models.mixins import Tenanted
+
+
+class AlertSeverity(enum.StrEnum):
+    """How urgently someone should look."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class AlertState(enum.StrEnum):
+    """The closed loop: raised, seen, rectified."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Alert(Tenanted, Base):
+    """One problem; the same problem found again updates this row instead of adding one."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("org_id", "key"),
+        Index("ix_alerts_site_raised", "site_id", "raised_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    # What problem this is, e.g. 'round_missed:42': the de-duplication key.
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    severity: Mapped[AlertSeverity] = mapped_column(str_enum(AlertSeverity, 16))
+    state: Mapped[AlertState] = mapped_column(str_enum(AlertState, 16), default=AlertState.OPEN)
+    title: Mapped[str] = mapped_column(String(500))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoints.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("device_events.id"))
+    # What raised it: times, the missed checkpoints, the flags, the distance...
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolution_photo: Mapped[str | None] = mapped_column(String(64))
+
+    history: Mapped[list["AlertEntry"]] = relationship(
+        order_by="AlertEntry.id", lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class AlertEntry(Base):
+    """A line of an alert's history: what was known or done, when, by whom."""
+
+    __tablename__ = "alert_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[AlertSeverity] = mapped_column(str_enum(AlertSeverity, 16))
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,1 @@
+"""Patrol rounds: made from schedules, matched against scans, judged as data arrives."""
