@@ -18,6 +18,8 @@ from server.domain import passwords
 from server.domain.actor import Role
 from server.domain.clock import utcnow
 from server.domain.models import (
+    Alert,
+    AlertSeverity,
     ApiToken,
     Asset,
     AssetKind,
@@ -27,11 +29,16 @@ from server.domain.models import (
     DeviceToken,
     EnrollmentCode,
     Organization,
+    PatrolRoute,
     PersonTag,
     PhotoRef,
     PhysicalTag,
     PhysicalTagKind,
     QrTag,
+    Round,
+    RouteOrder,
+    RouteStop,
+    Schedule,
     Site,
     TagKey,
     TagSubject,
@@ -180,6 +187,66 @@ class Factory:
         user = User(org_id=org.id, role=role, password_hash=passwords.hash_password(password), **kw)
         user.sites = sites or []
         return self._add(user)
+
+    def route(self, checkpoints: list[Checkpoint], **kw: Any) -> PatrolRoute:
+        """A route walking the checkpoints (all of one site) in list order."""
+        first = checkpoints[0]
+        kw.setdefault("name", f"Route {next(_seq)}")
+        route = PatrolRoute(org_id=first.org_id, site_id=first.site_id, **kw)
+        route.stops = [
+            RouteStop(position=n, checkpoint_id=c.id) for n, c in enumerate(checkpoints, start=1)
+        ]
+        return self._add(route)
+
+    def schedule(self, route: PatrolRoute, **kw: Any) -> Schedule:
+        """A nightly 22:00 schedule of route, effective now."""
+        kw.setdefault("name", f"Schedule {next(_seq)}")
+        kw.setdefault("rrule", "FREQ=DAILY")
+        kw.setdefault("start_local", "2026-01-01T22:00")
+        kw.setdefault("window_min", 60)
+        kw.setdefault("effective_from", utcnow())
+        return self._add(
+            Schedule(org_id=route.org_id, site_id=route.site_id, route_id=route.id, **kw)
+        )
+
+    def round(self, schedule: Schedule, **kw: Any) -> Round:
+        """A round of schedule due now, expecting its route's checkpoints."""
+        route = self.session.get_one(PatrolRoute, schedule.route_id)
+        due = kw.pop("due_at", utcnow())
+        expected = [
+            {"position": s.position, "checkpoint_id": s.checkpoint_id, "name": "C"}
+            for s in route.stops
+        ]
+        return self._add(
+            Round(
+                org_id=schedule.org_id,
+                site_id=schedule.site_id,
+                route_id=route.id,
+                schedule_id=schedule.id,
+                due_at=due,
+                window_start=due,
+                window_end=due + timedelta(hours=1),
+                order=route.order or RouteOrder.STRICT,
+                expected=expected,
+                **kw,
+            )
+        )
+
+    def alert(self, found: Round, **kw: Any) -> Alert:
+        """An open alert about a round."""
+        kw.setdefault("key", f"round_missed:{found.id}")
+        return self._add(
+            Alert(
+                org_id=found.org_id,
+                site_id=found.site_id,
+                kind=kw.pop("kind", "round_missed"),
+                severity=kw.pop("severity", AlertSeverity.HIGH),
+                title=kw.pop("title", "Round missed"),
+                round_id=found.id,
+                evidence=kw.pop("evidence", {}),
+                **kw,
+            )
+        )
 
     def token(self, user: User, ttl: timedelta = timedelta(hours=1)) -> str:
         """A live bearer token for user."""

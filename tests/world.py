@@ -6,6 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from server.domain.actor import Role
+from server.domain.models import AlertState
 from tests.factories import Factory
 
 
@@ -21,6 +22,11 @@ class Place:
     guard: Any
     tag: Any
     enrollment_code: Any
+    route: Any
+    schedule: Any
+    round: Any
+    alert: Any
+    resolved_alert: Any
     make_photo: Callable[[], str]
 
     @cached_property
@@ -47,7 +53,17 @@ def build_world(make: Factory, blobs: Any) -> World:
         site = make.site(org, name=f"Site {key}")
         checkpoint = make.checkpoint(site)
         device = make.device(org, [site])
+        route = make.route([checkpoint])
+        schedule = make.schedule(route)
+        patrol_round = make.round(schedule)
         places[key] = Place(
+            route=route,
+            schedule=schedule,
+            round=patrol_round,
+            alert=make.alert(patrol_round),
+            resolved_alert=make.alert(
+                patrol_round, key=f"round_late_start:{patrol_round.id}", state=AlertState.RESOLVED
+            ),
             site=site,
             zone=make.zone(site),
             checkpoint=checkpoint,

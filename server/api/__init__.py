@@ -7,6 +7,7 @@ from flask_smorest import Api
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from server.api import docs
+from server.api.alerts import routes as alerts
 from server.api.assets import routes as assets
 from server.api.audit import routes as audit
 from server.api.auth import routes as auth
@@ -18,8 +19,11 @@ from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
 from server.api.health import routes as health
 from server.api.organizations import routes as organizations
+from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
 from server.api.requests import init_requests
+from server.api.rounds import routes as rounds
+from server.api.schedules import routes as schedules
 from server.api.session import init_session
 from server.api.sites import routes as sites
 from server.api.tag_keys import routes as tag_keys
@@ -41,6 +45,10 @@ MODULES = (
     device,
     photos,
     wand_imports,
+    patrol_routes,
+    schedules,
+    rounds,
+    alerts,
     audit,
     health,
 )

@@ -87,7 +87,12 @@ def create(session: Session, data: dict[str, Any]) -> Schedule:
     """Schedule a route (admin, supervisor)."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
-    route = route_service.get(session, data["route_id"])
+    try:
+        route = route_service.get(session, data["route_id"])
+    except NotFound:
+        raise Invalid(
+            f"route {data['route_id']} not found", {"route_id": ["unknown route"]}
+        ) from None
     site = registry.site_for_write(session, actor, route.site_id)
     data = {"gap_policy": GapPolicy.SHIFT, "exdates": []} | dict(data)
     _check_rule(data, site.timezone)

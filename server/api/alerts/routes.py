@@ -1,0 +1,75 @@
+"""Alerts and their closed loop: acknowledge, resolve with a rectification note, reopen."""
+
+from flask.views import MethodView
+
+from server.api.alerts.schemas import AlertListArgs, AlertSchema, CommentSchema, ResolveSchema
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.session import db_session
+from server.domain.models import Alert
+from server.domain.services import alerts
+
+blp = Blueprint(
+    "alerts", __name__, url_prefix="/api/v1", description="Missed, late and suspicious patrols"
+)
+
+
+@blp.route("/alerts")
+class Alerts(MethodView):
+    @blp.authenticated
+    @blp.arguments(AlertListArgs, location="query")
+    @blp.response(200, AlertSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List alerts on your sites (admin, supervisor)"""
+        stmt = alerts.list_query(args)
+        return paginated(db_session(), stmt, Alert, args, pagination_parameters, alerts.SORTABLE)
+
+
+@blp.route("/alerts/<id:alert_id>")
+class AlertById(MethodView):
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.response(200, AlertSchema)
+    def get(self, alert_id):
+        """Get an alert with its history (admin, supervisor)"""
+        return alerts.get(db_session(), alert_id)
+
+
+@blp.route("/alerts/<id:alert_id>/acknowledge")
+class Acknowledge(MethodView):
+    @blp.authenticated
+    @blp.documents(404, 409)
+    @blp.arguments(CommentSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, data, alert_id):
+        """Acknowledge an open alert (admin, supervisor)"""
+        alert = alerts.acknowledge(db_session(), alert_id, data["comment"])
+        db_session().commit()
+        return alert
+
+
+@blp.route("/alerts/<id:alert_id>/resolve")
+class Resolve(MethodView):
+    @blp.authenticated
+    @blp.documents(404, 409)
+    @blp.arguments(ResolveSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, data, alert_id):
+        """Resolve an alert with a rectification note and optional photo (admin, supervisor)"""
+        alert = alerts.resolve(db_session(), alert_id, data["note"], data.get("photo"))
+        db_session().commit()
+        return alert
+
+
+@blp.route("/alerts/<id:alert_id>/reopen")
+class Reopen(MethodView):
+    @blp.authenticated
+    @blp.documents(404, 409)
+    @blp.arguments(CommentSchema)
+    @blp.response(200, AlertSchema)
+    def post(self, data, alert_id):
+        """Reopen a resolved alert (admin, supervisor)"""
+        alert = alerts.reopen(db_session(), alert_id, data["comment"])
+        db_session().commit()
+        return alert

@@ -1,0 +1,1 @@
+"""patrol routes API."""

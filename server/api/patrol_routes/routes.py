@@ -1,0 +1,60 @@
+"""Patrol routes."""
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.patrol_routes.schemas import RouteListArgs, RouteSchema, RouteUpdateSchema
+from server.api.session import db_session
+from server.domain.models import PatrolRoute
+from server.domain.services import routes
+
+blp = Blueprint(
+    "patrol_routes", __name__, url_prefix="/api/v1", description="Checkpoints walked as one round"
+)
+
+
+@blp.route("/routes")
+class Routes(MethodView):
+    @blp.authenticated
+    @blp.arguments(RouteListArgs, location="query")
+    @blp.response(200, RouteSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List patrol routes on your sites"""
+        stmt = routes.list_query(args)
+        return paginated(
+            db_session(), stmt, PatrolRoute, args, pagination_parameters, routes.SORTABLE
+        )
+
+    @blp.authenticated
+    @blp.documents(409)
+    @blp.arguments(RouteSchema)
+    @blp.response(201, RouteSchema)
+    def post(self, data):
+        """Create a route (admin, supervisor)"""
+        route = routes.create(db_session(), data)
+        db_session().commit()
+        return route
+
+
+@blp.route("/routes/<id:route_id>")
+class RouteById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.documents(404)
+    @blp.response(200, RouteSchema)
+    def get(self, route_id):
+        """Get a route"""
+        return routes.get(db_session(), route_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.documents(404, 409, 412)
+    @blp.arguments(RouteUpdateSchema(partial=True))
+    @blp.response(200, RouteSchema)
+    def patch(self, data, route_id):
+        """Change a route; rounds already begun keep their checkpoints (admin, supervisor)"""
+        route = routes.update(db_session(), route_id, data, blp.if_match(RouteSchema))
+        db_session().commit()
+        return route

@@ -1,0 +1,113 @@
+"""Patrol schedules and their occurrences."""
+
+from typing import Any
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.schedules.schemas import (
+    OccurrencesSchema,
+    PreviewSchema,
+    RangeArgs,
+    ScheduleListArgs,
+    ScheduleSchema,
+    ScheduleUpdateSchema,
+)
+from server.api.session import db_session
+from server.domain.errors import Invalid
+from server.domain.models import Schedule
+from server.domain.recurrence import Occurrence
+from server.domain.services import schedules
+
+blp = Blueprint(
+    "schedules", __name__, url_prefix="/api/v1", description="When routes are walked (RRULE)"
+)
+
+
+def _answer(timezone: str, found: list[Occurrence]) -> dict[str, Any]:
+    return {
+        "timezone": timezone,
+        "occurrences": [
+            {
+                "at": o.at,
+                "local": o.local.isoformat(),
+                "planned_local": o.planned_local.isoformat(timespec="minutes"),
+                "shifted": o.shifted,
+                "ambiguous": o.ambiguous,
+            }
+            for o in found
+        ],
+    }
+
+
+@blp.route("/schedules")
+class Schedules(MethodView):
+    @blp.authenticated
+    @blp.arguments(ScheduleListArgs, location="query")
+    @blp.response(200, ScheduleSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List schedules on your sites"""
+        stmt = schedules.list_query(args)
+        return paginated(
+            db_session(), stmt, Schedule, args, pagination_parameters, schedules.SORTABLE
+        )
+
+    @blp.authenticated
+    @blp.documents(409)
+    @blp.arguments(ScheduleSchema)
+    @blp.response(201, ScheduleSchema)
+    def post(self, data):
+        """Schedule a route (admin, supervisor)"""
+        schedule = schedules.create(db_session(), data)
+        db_session().commit()
+        return schedule
+
+
+@blp.route("/schedules/preview")
+class Preview(MethodView):
+    @blp.authenticated
+    @blp.arguments(PreviewSchema)
+    @blp.response(200, OccurrencesSchema)
+    def post(self, data):
+        """List a rule's occurrences between two instants without saving it (admin, supervisor)"""
+        data = dict(data)
+        data["from"] = data.pop("from_")
+        return _answer(*schedules.preview(db_session(), data))
+
+
+@blp.route("/schedules/<id:schedule_id>")
+class ScheduleById(MethodView):
+    @blp.authenticated
+    @blp.etag
+    @blp.documents(404)
+    @blp.response(200, ScheduleSchema)
+    def get(self, schedule_id):
+        """Get a schedule"""
+        return schedules.get(db_session(), schedule_id)
+
+    @blp.authenticated
+    @blp.etag
+    @blp.documents(404, 409, 412)
+    @blp.arguments(ScheduleUpdateSchema(partial=True))
+    @blp.response(200, ScheduleSchema)
+    def patch(self, data, schedule_id):
+        """Edit, pause or end a schedule; past and begun rounds stay (admin, supervisor)"""
+        schedule = schedules.update(db_session(), schedule_id, data, blp.if_match(ScheduleSchema))
+        db_session().commit()
+        return schedule
+
+
+@blp.route("/schedules/<id:schedule_id>/occurrences")
+class Occurrences(MethodView):
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.arguments(RangeArgs, location="query")
+    @blp.response(200, OccurrencesSchema)
+    def get(self, args, schedule_id):
+        """A schedule's occurrences between two instants, past or future; no rounds are made"""
+        if args["from_"] >= args["to"]:
+            raise Invalid("'from' must be before 'to'", {"to": ["after from"]})
+        found = schedules.occurrences(db_session(), schedule_id, args["from_"], args["to"])
+        return _answer(*found)

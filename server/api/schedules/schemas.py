@@ -1,0 +1,102 @@
+"""Schedule schemas."""
+
+import marshmallow as ma
+
+from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
+from server.domain.recurrence import GapPolicy
+
+_RULE = {
+    "description": "RFC 5545 RRULE in site-local time, e.g. FREQ=DAILY;BYHOUR=22,0,2,4;BYMINUTE=0",
+    "example": "FREQ=DAILY;BYHOUR=22;BYMINUTE=0",
+}
+_START = {"description": "Site-local start (DTSTART), no offset", "example": "2026-11-01T22:00"}
+_EXDATES = {"description": "Local dates (whole day off) or local times (one round off)"}
+_GAP = {"description": "A start in the spring-forward gap: shift (RFC 5545) or skip"}
+
+
+class RuleSchema(Schema):
+    """A recurrence: rule, local start, exceptions, and what the spring-forward gap does."""
+
+    rrule = ma.fields.String(
+        required=True, validate=ma.validate.Length(min=1, max=500), metadata=_RULE
+    )
+    start_local = ma.fields.String(
+        required=True, validate=ma.validate.Length(max=19), metadata=_START
+    )
+    exdates = ma.fields.List(
+        ma.fields.String(validate=ma.validate.Length(max=19)),
+        validate=ma.validate.Length(max=500),
+        metadata=_EXDATES,
+    )
+    gap_policy = ma.fields.Enum(GapPolicy, by_value=True, metadata=_GAP)
+
+
+class ScheduleSchema(RuleSchema, RegistrySchema):
+    """When a route is walked and by whom."""
+
+    org_id = Id(dump_only=True)
+    site_id = Id(dump_only=True)
+    route_id = Id(required=True)
+    name = name_field(required=True)
+    window_min = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(1, 1440),
+        metadata={"description": "Minutes the round may take"},
+    )
+    early_min = ma.fields.Integer(validate=ma.validate.Range(0, 240))
+    late_min = ma.fields.Integer(validate=ma.validate.Range(0, 240))
+    grace_min = ma.fields.Integer(
+        validate=ma.validate.Range(0, 240),
+        metadata={"description": "Minutes after the start before a round not begun is flagged"},
+    )
+    assignee_id = Id(allow_none=True)
+    team = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=100))
+    paused = ma.fields.Boolean()
+
+
+class ScheduleUpdateSchema(ScheduleSchema):
+    """Fields a PATCH may change; edits remake only rounds not yet begun."""
+
+    class Meta:
+        exclude = ("route_id",)
+
+
+class ScheduleListArgs(ListArgs):
+    """Filters for the schedule list."""
+
+    site_id = Id()
+    route_id = Id()
+    assignee_id = Id()
+    paused = ma.fields.Boolean()
+
+
+class RangeArgs(Schema):
+    """Two instants; occurrences at or after 'from' and before 'to'."""
+
+    from_ = ma.fields.AwareDateTime(required=True, data_key="from")
+    to = ma.fields.AwareDateTime(required=True)
+
+
+class PreviewSchema(RuleSchema):
+    """A rule to try before saving it."""
+
+    site_id = Id(required=True)
+    from_ = ma.fields.AwareDateTime(required=True, data_key="from")
+    to = ma.fields.AwareDateTime(required=True)
+
+
+class OccurrenceSchema(Schema):
+    """One start of a round, in UTC and site-local time."""
+
+    at = ma.fields.AwareDateTime(metadata={"description": "UTC"})
+    local = ma.fields.String(metadata={"description": "Site-local, with its UTC offset"})
+    planned_local = ma.fields.String(metadata={"description": "The wall-clock time the rule made"})
+    shifted = ma.fields.Boolean(metadata={"description": "Planned in the spring-forward gap"})
+    ambiguous = ma.fields.Boolean(metadata={"description": "In the repeated hour; first used"})
+
+
+class OccurrencesSchema(Schema):
+    """A schedule's occurrences in a range."""
+
+    timezone = ma.fields.String()
+    occurrences = ma.fields.List(ma.fields.Nested(OccurrenceSchema))
