@@ -27,7 +27,9 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.run-deps
 	$(BIN)/flask --app server init
 	@echo "Vigil on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'server:create_app()'
+	@# The evaluator (rounds, alerts) runs beside the web workers and stops with them.
+	$(BIN)/flask --app server vigil worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'server:create_app()'
 
 demo: $(VENV)/.run-deps
 	$(BIN)/flask --app server init

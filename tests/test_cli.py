@@ -1,15 +1,26 @@
-"""Commands a newcomer and an operator run: init, create-org, demo."""
+"""Commands a newcomer and an operator run: init, create-org, demo, the worker."""
 
+import json
 import re
 
 import pytest
 from sqlalchemy import func, select
 
 from server import create_app, settings
-from server.domain.models import Asset, AssetKind, Checkpoint, Device, DeviceEvent, Photo, User
+from server.domain.models import (
+    Asset,
+    AssetKind,
+    Checkpoint,
+    Device,
+    DeviceEvent,
+    Photo,
+    Round,
+    User,
+)
 from server.domain.services import demo
 from server.settings import TEST_OVERRIDES
 from tests.conftest import make_test_app
+from tests.factories import Factory
 
 
 @pytest.fixture
@@ -111,3 +122,17 @@ def test_demo_has_an_enrolled_handheld_with_a_synced_night_and_incident_photos(f
     run(fresh_app, "demo")  # loading again adds nothing
     with fresh_app.extensions["vigil"].sessionmaker() as session:
         assert session.scalar(select(func.count()).select_from(DeviceEvent)) == len(events)
+
+
+def test_the_worker_makes_the_next_48_hours_of_rounds_once(fresh_app):
+    run(fresh_app, "init")
+    with fresh_app.extensions["vigil"].sessionmaker() as session:
+        make = Factory(session)
+        site = make.site(make.org())
+        make.schedule(make.route([make.checkpoint(site)]), rrule="FREQ=HOURLY;INTERVAL=6")
+        session.commit()
+    first = json.loads(run(fresh_app, "vigil", "worker", "--once"))
+    assert first["rounds_made"] == 8  # every 6 hours for 48 hours
+    assert json.loads(run(fresh_app, "vigil", "worker", "--once"))["rounds_made"] == 0
+    with fresh_app.extensions["vigil"].sessionmaker() as session:
+        assert session.scalar(select(func.count()).select_from(Round)) == 8

@@ -71,6 +71,19 @@ class Recurrence:
         return sorted(found.values(), key=lambda o: o.at)
 
 
+    def first_after(self, after: datetime) -> Occurrence | None:
+        """The first occurrence strictly after `after`, looking up to about ten years ahead."""
+        start = after + timedelta(microseconds=1)
+        for span in (timedelta(days=2), timedelta(days=40), timedelta(days=400), _DECADE):
+            found = self.between(start, start + span)
+            if found:
+                return found[0]
+        return None
+
+
+_DECADE = timedelta(days=3660)
+
+
 def _place(planned: datetime, zone: ZoneInfo, gap: GapPolicy) -> Occurrence | None:
     first = planned.replace(tzinfo=zone, fold=0)
     at = first.astimezone(UTC)

@@ -76,6 +76,7 @@ def materialise(session: Session, now: datetime) -> int:
             ~Schedule.paused,
             (Schedule.materialised_until.is_(None)) | (Schedule.materialised_until < now + REFILL),
         )
+        .order_by(Schedule.id)  # concurrent workers take row locks in the same order
     )
     made = 0
     for schedule, timezone in session.execute(stmt).all():
@@ -91,8 +92,8 @@ def _materialise_one(session: Session, schedule: Schedule, timezone: str, now: d
     due = [o.at for o in rule.between(start, until)]
     if due:
         # Each window stops where the next round begins, so a scan belongs to one round.
-        following = rule.between(due[-1] + timedelta(seconds=1), due[-1] + timedelta(days=400))
-        nexts = [*due[1:], following[0].at if following else None]
+        following = rule.first_after(due[-1])
+        nexts = [*due[1:], following.at if following else None]
         stops = snapshot(session, route) if route.active else []
         rows = [
             _row(schedule, route, stops, at, next_at)
