@@ -70,7 +70,6 @@ class Recurrence:
                 )
         return sorted(found.values(), key=lambda o: o.at)
 
-
     def first_after(self, after: datetime) -> Occurrence | None:
         """The first occurrence strictly after `after`, looking up to about ten years ahead."""
         start = after + timedelta(microseconds=1)

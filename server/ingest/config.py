@@ -8,7 +8,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from device_protocol import events, version
-from server.domain.models import Asset, Checkpoint, Device, QrTag, Site, TagStatus
+from server.domain.clock import utcnow
+from server.domain.models import (
+    Asset,
+    Checkpoint,
+    Device,
+    PatrolRoute,
+    QrTag,
+    Round,
+    RoundStatus,
+    Site,
+    TagStatus,
+)
+from server.domain.patrol.rounds import HORIZON
+
+_OPEN = (RoundStatus.SCHEDULED, RoundStatus.IN_PROGRESS)
 
 
 def build(session: Session, device: Device) -> dict[str, Any]:
@@ -31,6 +45,22 @@ def build(session: Session, device: Device) -> dict[str, Any]:
         select(QrTag.id, QrTag.checkpoint_id, QrTag.asset_id).where(
             QrTag.site_id.in_(site_ids), QrTag.status == TagStatus.ACTIVE
         )
+    ).all()
+    routes = session.scalars(
+        select(PatrolRoute)
+        .where(PatrolRoute.site_id.in_(site_ids), PatrolRoute.active)
+        .order_by(PatrolRoute.id)
+    ).all()
+    now = utcnow()
+    rounds = session.scalars(
+        select(Round)
+        .where(
+            Round.site_id.in_(site_ids),
+            Round.status.in_(_OPEN),
+            Round.window_end > now,
+            Round.due_at < now + HORIZON,
+        )
+        .order_by(Round.due_at, Round.id)
     ).all()
     by_checkpoint = {t.checkpoint_id: t.id for t in tags if t.checkpoint_id}
     by_asset = {t.asset_id: t.id for t in tags if t.asset_id}
@@ -69,6 +99,13 @@ def build(session: Session, device: Device) -> dict[str, Any]:
                     for a in assets
                     if a.site_id == site.id
                 ],
+                "routes": [
+                    {"id": r.id, "name": r.name, "order": r.order.value}
+                    for r in routes
+                    if r.site_id == site.id
+                ],
+                # Each round's stops in the order to walk them (shuffled per round for random).
+                "rounds": [_round(r) for r in rounds if r.site_id == site.id],
             }
             for site in sites
         ],
@@ -80,6 +117,24 @@ def build(session: Session, device: Device) -> dict[str, Any]:
             "max_batch_bytes": version.MAX_BATCH_BYTES,
             "batches_per_minute": version.BATCHES_PER_MINUTE,
         },
+    }
+
+
+def _round(found: Round) -> dict[str, Any]:
+    keep = ("position", "checkpoint_id", "offset_min", "tolerance_min")
+    tasks = ("require_photo", "require_note")
+    return {
+        "id": found.id,
+        "route_id": found.route_id,
+        "due_at": found.due_at.isoformat(),
+        "window_start": found.window_start.isoformat(),
+        "window_end": found.window_end.isoformat(),
+        "assignee_id": found.assignee_id,
+        "team": found.team,
+        "order": found.order.value,
+        "stops": [
+            {k: s.get(k) for k in keep} | {k: bool(s.get(k)) for k in tasks} for s in found.expected
+        ],
     }
 
 

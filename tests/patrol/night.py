@@ -82,6 +82,10 @@ class Night:
         self.db.refresh(found)
         return found
 
+    def rounds(self) -> list[Round]:
+        """Every round made, by due time."""
+        return list(self.db.scalars(select(Round).order_by(Round.due_at)))
+
     def alerts(self, **filters: Any) -> list[Alert]:
         """Alerts, oldest first, filtered by column values."""
         stmt = select(Alert).order_by(Alert.id)

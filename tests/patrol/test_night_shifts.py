@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from server.domain.models import AlertSeverity, AlertState, RoundStatus
+from server.domain.clock import set_clock
+from server.domain.models import AlertSeverity, AlertState, RoundStatus, RouteOrder
 from tests.patrol.night import DUE, build_night
 
 MIN = timedelta(minutes=1)
@@ -171,3 +172,20 @@ def test_sweeping_twice_makes_each_round_once(night):
     assert first.rounds_made == 2  # tonight and tomorrow night are within 48 hours
     again = night.sweep(DUE - timedelta(hours=19))
     assert again.rounds_made == 0
+
+
+def test_a_handheld_gets_the_next_rounds_with_each_random_round_shuffled(db, client, make):
+    night = build_night(db, client, make, order=RouteOrder.RANDOM)
+    night.sweep(DUE - timedelta(hours=1))
+    set_clock(lambda: DUE - timedelta(minutes=30))
+    response = client.get("/api/v1/device/config", headers=night.devices[0])
+    assert response.status_code == 200
+    (site,) = response.json["sites"]
+    assert [r["due_at"] for r in site["rounds"]] == [
+        DUE.isoformat(),
+        (DUE + timedelta(days=1)).isoformat(),
+    ]
+    orders = [tuple(s["checkpoint_id"] for s in r["stops"]) for r in site["rounds"]]
+    assert all(sorted(o) == sorted(c.id for c in night.checkpoints) for o in orders)
+    stored = [tuple(s["checkpoint_id"] for s in r.expected) for r in night.rounds()]
+    assert orders == stored  # the device walks the order the round is judged by
