@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.db import insert_new_only
 from server.domain.clock import utcnow
 from server.domain.models import (
     Checkpoint,
@@ -138,10 +138,8 @@ def _row(
 
 
 def _insert(session: Session, rows: list[dict[str, Any]]) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     # Workers racing over the same schedule insert each occurrence once.
-    stmt = dialect.insert(Round).on_conflict_do_nothing(index_elements=["schedule_id", "due_at"])
-    session.execute(stmt, rows)
+    session.execute(insert_new_only(session, Round, "schedule_id", "due_at"), rows)
 
 
 def _unbegun(now: datetime) -> Any:

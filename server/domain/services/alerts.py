@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.db import insert_new_only
 from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
@@ -90,14 +90,8 @@ def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> A
         "raised_at": now,
         "updated_at": now,
     }
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     # Two evaluators may find the same problem at once: the unique key lets one row in.
-    stmt = (
-        dialect.insert(Alert)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["org_id", "key"])
-        .returning(Alert.id)
-    )
+    stmt = insert_new_only(session, Alert, "org_id", "key").values(values).returning(Alert.id)
     alert_id = session.scalar(stmt)
     if alert_id is None:
         return None

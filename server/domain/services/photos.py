@@ -7,9 +7,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from server.db import insert_new_only
 from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
@@ -126,7 +126,6 @@ def store(
         raise Invalid("the image is damaged or incomplete", {"photo": [str(error)]}) from error
     blobs.put_file(sha256, path)  # the original bytes, untouched, for evidence
     _keep(blobs, f"{sha256}.thumbnail.jpg", thumbnail)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     values = {
         "org_id": org_id,
         "sha256": sha256,
@@ -136,11 +135,7 @@ def store(
         "size_bytes": path.stat().st_size,
         "device_id": device_id,
     }
-    session.execute(
-        dialect.insert(Photo)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["org_id", "sha256"])
-    )
+    session.execute(insert_new_only(session, Photo, "org_id", "sha256").values(values))
     return session.scalar(select(Photo).where(Photo.org_id == org_id, Photo.sha256 == sha256)), True
 
 
