@@ -54,8 +54,8 @@ def get(session: Session, schedule_id: int) -> Schedule:
     return access.get_scoped(session, Schedule, schedule_id, current_actor())
 
 
-def _check_rule(data: dict[str, Any], timezone: str) -> None:
-    """Expanding a day of the rule finds any error in it, the start or the exceptions."""
+def _check_rule(data: dict[str, Any], timezone: str) -> Recurrence:
+    """The rule, checked: expanding it once finds any error in it, the start or the exceptions."""
     try:
         start = datetime.fromisoformat(data["start_local"])
     except ValueError:
@@ -70,6 +70,7 @@ def _check_rule(data: dict[str, Any], timezone: str) -> None:
     )
     now = utcnow()
     rule.between(now, now)
+    return rule
 
 
 def _check_assignee(session: Session, org_id: int, site_id: int, user_id: int | None) -> None:
@@ -147,12 +148,5 @@ def preview(session: Session, data: dict[str, Any]) -> tuple[str, list[Occurrenc
     if data["from"] >= data["to"]:
         raise Invalid("'from' must be before 'to'", {"to": ["after from"]})
     rule = {"gap_policy": GapPolicy.SHIFT, "exdates": []} | data
-    _check_rule(rule, site.timezone)
-    recurrence = Recurrence(
-        rule["rrule"],
-        datetime.fromisoformat(rule["start_local"]),
-        site.timezone,
-        tuple(rule["exdates"]),
-        rule["gap_policy"],
-    )
+    recurrence = _check_rule(rule, site.timezone)
     return site.timezone, recurrence.between(data["from"], data["to"])
