@@ -149,6 +149,9 @@ class Handheld:
     def shift(self, kind: str, note: str = "", user_id: int | None = None) -> str:
         return self._record("shift", {"kind": kind, "note": note}, user_id)
 
+    def round(self, action: str, route_id: int, user_id: int | None = None) -> str:
+        return self._record("round", {"action": action, "route_id": route_id}, user_id)
+
     # --- syncing -------------------------------------------------------------------------------
     def sync(self, batch_size: int = version.MAX_EVENTS) -> Outcome:
         """Send everything queued; each answered event leaves the queue, whatever its status."""

@@ -20,6 +20,7 @@ class EventType(enum.StrEnum):
     SCAN = "scan"
     INCIDENT = "incident"
     SHIFT = "shift"
+    ROUND = "round"  # a guard starts or finishes an unscheduled (voluntary) round
 
 
 class ScanMethod(enum.StrEnum):
@@ -53,6 +54,7 @@ INCIDENT_CATEGORIES = (
     "other",
 )
 SHIFT_KINDS = ("clock_in", "clock_out", "handover")
+ROUND_ACTIONS = ("start", "finish")
 _METHODS = tuple(m.value for m in ScanMethod)
 _SEVERITIES = tuple(s.value for s in Severity)
 
@@ -199,7 +201,20 @@ def _shift(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_PARSERS = {EventType.SCAN: _scan, EventType.INCIDENT: _incident, EventType.SHIFT: _shift}
+def _round(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "action": _choice(raw.get("action"), "action", ROUND_ACTIONS),
+        "route_id": _int(raw.get("route_id"), "route_id", 1, 2**31 - 1),
+        "note": _text(raw.get("note"), "note"),
+    }
+
+
+_PARSERS = {
+    EventType.SCAN: _scan,
+    EventType.INCIDENT: _incident,
+    EventType.SHIFT: _shift,
+    EventType.ROUND: _round,
+}
 
 
 # One encoder for every event: json.dumps with options builds a new one per call.

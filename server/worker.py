@@ -34,7 +34,7 @@ def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None
     while not stop.is_set():
         try:
             counts = run_once(vigil)
-            if counts.rounds_made or counts.events or counts.rounds_judged:
+            if any(counts.__dict__.values()):
                 log.info("sweep", extra={"counts": counts.__dict__})
         except Exception:  # one bad pass must not end the loop; the next one retries
             log.exception("sweep failed")

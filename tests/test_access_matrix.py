@@ -327,6 +327,17 @@ CASES = [
     ),
     Case("GET", "/api/v1/rounds", EVERYONE, fixed("/api/v1/rounds")),
     Case("GET", "/api/v1/rounds/<id:round_id>", EVERYONE, _item("rounds", "round"), "site"),
+    Case(
+        "GET",
+        "/api/v1/rounds/summary",
+        EVERYONE,
+        lambda p, w: (
+            f"/api/v1/rounds/summary?site_id={p.site.id}"
+            "&since=2026-11-01T00:00:00Z&until=2026-12-01T00:00:00Z",
+            None,
+        ),
+        "site",
+    ),
     Case("GET", "/api/v1/alerts", MANAGERS, fixed("/api/v1/alerts")),
     Case("GET", "/api/v1/alerts/<id:alert_id>", MANAGERS, _item("alerts", "alert"), "site"),
     *[

@@ -199,7 +199,7 @@ class TestBadEvents:
         assert all(r["reason"] for r in outcome.rejected)
         assert {r["reason"] for r in outcome.rejected} >= {
             "uuid must be a UUID",
-            "type must be one of: scan, incident, shift",
+            "type must be one of: scan, incident, shift, round",
         }
         assert len(stored(db)) == 20
 
@@ -213,6 +213,24 @@ class TestBadEvents:
             (
                 {"type": "shift", "kind": "nap", "device_time": "2026-11-22T08:00:00Z"},
                 "kind must be one of",
+            ),
+            (
+                {
+                    "type": "round",
+                    "action": "pause",
+                    "route_id": 1,
+                    "device_time": "2026-11-22T08:00:00Z",
+                },
+                "action must be one of: start, finish",
+            ),
+            (
+                {
+                    "type": "round",
+                    "action": "start",
+                    "route_id": "A",
+                    "device_time": "2026-11-22T08:00:00Z",
+                },
+                "route_id must be an integer",
             ),
             (
                 {

@@ -32,6 +32,18 @@ class TestSites:
             "Asia/Shanghai"
         )
 
+    def test_the_lone_worker_limit_is_set_checked_and_turned_off(self, client, admin, site):
+        path = f"/api/v1/sites/{site.id}"
+        assert client.get(path, headers=admin).json["inactivity_min"] is None
+        for minutes in (2, 1441, "soon"):
+            response = client.patch(path, json={"inactivity_min": minutes}, headers=admin)
+            assert response.status_code == 422
+            assert "inactivity_min" in json.dumps(response.json["errors"])
+        assert client.patch(path, json={"inactivity_min": 45}, headers=admin).status_code == 200
+        assert client.get(path, headers=admin).json["inactivity_min"] == 45
+        assert client.patch(path, json={"inactivity_min": None}, headers=admin).status_code == 200
+        assert client.get(path, headers=admin).json["inactivity_min"] is None
+
     def test_duplicate_name_in_one_tenant_is_a_conflict(self, client, admin, site, make):
         body = {"name": "湖畔花园", "timezone": "Asia/Shanghai"}
         response = client.post("/api/v1/sites", json=body, headers=admin)

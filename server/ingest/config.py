@@ -112,6 +112,7 @@ def build(session: Session, device: Device) -> dict[str, Any]:
         "incident_categories": list(events.INCIDENT_CATEGORIES),
         "severities": [s.value for s in events.Severity],
         "shift_kinds": list(events.SHIFT_KINDS),
+        "round_actions": list(events.ROUND_ACTIONS),
         "limits": {
             "max_events": version.MAX_EVENTS,
             "max_batch_bytes": version.MAX_BATCH_BYTES,

@@ -15,6 +15,7 @@ from server.domain.models import (
     Checkpoint,
     Device,
     DeviceEvent,
+    PatrolRoute,
     PhotoRef,
     PhysicalTag,
     PhysicalTagKind,
@@ -167,6 +168,7 @@ def _resolve(session: Session, device: _Sender, rows: list[_Row]) -> None:
     known = _checkpoints(session, device, {r.event.data["checkpoint_id"] for r in incidents})
     for row in incidents:
         _place(row, device, known.get(row.event.data["checkpoint_id"]), "unknown_checkpoint")
+    _resolve_routes(session, device, [r for r in rows if r.event.type is EventType.ROUND])
     _check_users(session, device, [r for r in rows if r.event.user_id is not None])
 
 
@@ -191,6 +193,26 @@ def _place(row: _Row, device: _Sender, checkpoint: Row[Any] | None, missing_flag
         row.flags.append("other_site")
     if not checkpoint.active:
         row.flags.append("inactive_checkpoint")
+
+
+def _resolve_routes(session: Session, device: _Sender, rows: list[_Row]) -> None:
+    """A voluntary round's route must be an active route on one of the handheld's sites."""
+    ids = {r.event.data["route_id"] for r in rows}
+    if not ids:
+        return
+    stmt = select(PatrolRoute.id, PatrolRoute.site_id).where(
+        PatrolRoute.org_id == device.org_id,
+        PatrolRoute.id.in_(ids),
+        PatrolRoute.site_id.in_(device.site_ids),
+        PatrolRoute.active,
+    )
+    sites = {route: site for route, site in session.execute(stmt)}
+    for row in rows:
+        site = sites.get(row.event.data["route_id"])
+        if site is None:
+            row.flags.append("unknown_route")
+        else:
+            row.values["site_id"] = site
 
 
 def _resolve_qr(session: Session, device: _Sender, rows: list[_Row]) -> None:

@@ -40,14 +40,17 @@ class Night:
 
     def scan(self, stop: int, at: datetime, device: int = 0, **extra: Any) -> None:
         """The guard scans checkpoint `stop` (0-based) at `at`; the device keeps it until sync."""
+        payload = extra.pop("payload", None) or self.payloads[stop]
+        self.record("scan", at, device, method="qr", payload=payload, **extra)
+
+    def record(self, event_type: str, at: datetime, device: int = 0, **fields: Any) -> None:
+        """Any event the guard makes at `at` (a shift, a round start...), kept until sync."""
         event = {
             "uuid": str(uuid.uuid4()),
-            "type": "scan",
-            "method": "qr",
-            "payload": extra.pop("payload", None) or self.payloads[stop],
+            "type": event_type,
             "device_time": at.isoformat(),
             "user_id": self.guard.id,
-            **extra,
+            **fields,
         }
         self.queued.setdefault(device, []).append(event)
 

@@ -4,7 +4,12 @@ from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.api.rounds.schemas import RoundListArgs, RoundSchema
+from server.api.rounds.schemas import (
+    RoundListArgs,
+    RoundSchema,
+    RoundSummaryArgs,
+    RoundSummarySchema,
+)
 from server.api.session import db_session
 from server.domain.models import Round
 from server.domain.services import rounds
@@ -22,6 +27,16 @@ class Rounds(MethodView):
         """List rounds on your sites (filter by status to find missed ones)"""
         stmt = rounds.list_query(args)
         return paginated(db_session(), stmt, Round, args, pagination_parameters, rounds.SORTABLE)
+
+
+@blp.route("/rounds/summary")
+class RoundSummary(MethodView):
+    @blp.authenticated
+    @blp.arguments(RoundSummaryArgs, location="query")
+    @blp.response(200, RoundSummarySchema)
+    def get(self, args):
+        """Compliance for a period: rounds by outcome, late starts, checkpoints most missed"""
+        return rounds.summary(db_session(), args)
 
 
 @blp.route("/rounds/<id:round_id>")

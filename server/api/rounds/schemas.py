@@ -35,6 +35,9 @@ class RoundSchema(Schema):
     route_id = Id()
     schedule_id = Id(allow_none=True)
     voluntary = ma.fields.Boolean(metadata={"description": "Left out of compliance figures"})
+    device_id = Id(
+        allow_none=True, metadata={"description": "The handheld that began a voluntary round"}
+    )
     due_at = ma.fields.AwareDateTime()
     window_start = ma.fields.AwareDateTime()
     window_end = ma.fields.AwareDateTime()
@@ -66,3 +69,40 @@ class RoundListArgs(Schema):
     since = ma.fields.AwareDateTime(metadata={"description": "Due at or after"})
     until = ma.fields.AwareDateTime(metadata={"description": "Due before"})
     sort = ma.fields.String(validate=ma.validate.Length(max=50))
+
+
+class RoundSummaryArgs(Schema):
+    """The period and the rounds a compliance summary covers."""
+
+    since = ma.fields.AwareDateTime(required=True, metadata={"description": "Due at or after"})
+    until = ma.fields.AwareDateTime(
+        required=True, metadata={"description": "Due before; at most 92 days after since"}
+    )
+    site_id = Id()
+    route_id = Id()
+    schedule_id = Id()
+    assignee_id = Id()
+
+
+class MissedCheckpointSchema(Schema):
+    """A checkpoint and how many settled scheduled rounds missed it."""
+
+    checkpoint_id = Id()
+    name = ma.fields.String()
+    missed = ma.fields.Integer()
+
+
+class RoundSummarySchema(Schema):
+    """Were the rounds walked: scheduled rounds only; voluntary ones are counted apart."""
+
+    since = ma.fields.AwareDateTime()
+    until = ma.fields.AwareDateTime()
+    rounds = ma.fields.Integer(metadata={"description": "Scheduled rounds due in the period"})
+    by_status = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    late_starts = ma.fields.Integer()
+    completed_pct = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Completed among settled rounds (completed, incomplete, missed)"},
+    )
+    missed_checkpoints = ma.fields.List(ma.fields.Nested(MissedCheckpointSchema))
+    voluntary_rounds = ma.fields.Integer(metadata={"description": "Not in any figure above"})

@@ -17,6 +17,15 @@ class SiteSchema(RegistrySchema):
         validate=ma.validate.Length(min=1, max=64),
         metadata={"example": "Asia/Shanghai"},
     )
+    inactivity_min = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(min=5, max=1440),
+        metadata={
+            "description": "Lone-worker limit: minutes a clocked-in guard's handheld may stay "
+            "silent before a guard_inactive alert; null turns the watch off",
+            "example": 45,
+        },
+    )
 
 
 class SiteUpdateSchema(SiteSchema):

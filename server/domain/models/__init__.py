@@ -6,6 +6,7 @@ from server.domain.models.audit import AuditEvent
 from server.domain.models.checkpoints import Checkpoint, PhysicalTag, PhysicalTagKind
 from server.domain.models.device_events import DeviceEvent
 from server.domain.models.devices import Device, device_sites
+from server.domain.models.duty import Duty
 from server.domain.models.enrollment import DeviceToken, EnrollmentCode
 from server.domain.models.patrol import (
     PatrolRoute,
@@ -33,6 +34,7 @@ __all__ = [
     "Device",
     "DeviceEvent",
     "DeviceToken",
+    "Duty",
     "EnrollmentCode",
     "LoginFailure",
     "Organization",

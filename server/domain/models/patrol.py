@@ -113,6 +113,9 @@ class Round(Tenanted, Base):
     route_id: Mapped[int] = mapped_column(ForeignKey("routes.id"), index=True)
     schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id"))
     voluntary: Mapped[bool] = mapped_column(default=False)
+    # A voluntary round is one handheld's walk, begun by its start event (once, however resent).
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    start_event_id: Mapped[int | None] = mapped_column(ForeignKey("device_events.id"), unique=True)
     due_at: Mapped[datetime]
     # Scans count from due_at - early to window_end (never past the next round's start).
     window_start: Mapped[datetime]

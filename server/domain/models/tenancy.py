@@ -31,6 +31,8 @@ class Site(Registry, Tenanted, Base):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(500), default="")
     timezone: Mapped[str] = mapped_column(String(64))
+    # Minutes a clocked-in guard's handheld may stay silent before a lone-worker alert; None: off.
+    inactivity_min: Mapped[int | None]
 
 
 class ZoneKind(enum.StrEnum):

@@ -60,7 +60,7 @@ def snapshot(session: Session, route: PatrolRoute) -> list[dict[str, Any]]:
     ]
 
 
-def _walk_order(order: RouteOrder, stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def walk_order(order: RouteOrder, stops: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if order is RouteOrder.RANDOM:
         return _shuffle.sample(stops, len(stops))
     return list(stops)
@@ -128,7 +128,7 @@ def _row(
         "assignee_id": schedule.assignee_id,
         "team": schedule.team,
         "order": route.order,
-        "expected": _walk_order(route.order, stops),
+        "expected": walk_order(route.order, stops),
         "status": RoundStatus.SCHEDULED,
         "late_start": False,
         "stops": [],
@@ -159,4 +159,4 @@ def refresh_future(session: Session, route: PatrolRoute) -> None:
     for upcoming in session.scalars(
         select(Round).where(Round.route_id == route.id, _unbegun(utcnow()))
     ):
-        upcoming.expected, upcoming.order = _walk_order(route.order, stops), route.order
+        upcoming.expected, upcoming.order = walk_order(route.order, stops), route.order

@@ -19,7 +19,7 @@ from server.domain.models import (
     Round,
     Site,
 )
-from server.domain.patrol import rounds
+from server.domain.patrol import duty, rounds, voluntary
 from server.domain.patrol.evaluation import Outcome, Plan, Problem, Visit, evaluate, haversine_m
 from server.domain.services import alerts
 from server.domain.services.alerts import Finding
@@ -37,6 +37,7 @@ class PassCounts:
     rounds_made: int = 0
     events: int = 0
     rounds_judged: int = 0
+    guards_silent: int = 0
 
 
 def run(session: Session, now: datetime) -> PassCounts:
@@ -45,11 +46,12 @@ def run(session: Session, now: datetime) -> PassCounts:
     counts.rounds_made = rounds.materialise(session, now)
     counts.events = take_events(session, now)
     counts.rounds_judged = judge_rounds(session, now)
+    counts.guards_silent = duty.watch(session, now)
     return counts
 
 
 def take_events(session: Session, now: datetime) -> int:
-    """Look at events not seen yet: raise per-scan alerts, reopen rounds they land in."""
+    """Look at events not seen yet: per-scan alerts, duties, voluntary rounds, reopened rounds."""
     stmt = (
         select(DeviceEvent)
         .where(DeviceEvent.evaluated_at.is_(None), DeviceEvent.received_at <= now)
@@ -58,6 +60,8 @@ def take_events(session: Session, now: datetime) -> int:
         .with_for_update(skip_locked=True)
     )
     events = list(session.scalars(stmt))
+    duty.follow(session, events)
+    voluntary.take(session, events)
     scans = [e for e in events if e.type == "scan" and e.site_id is not None]
     for event in scans:
         for finding in _tag_findings(event):
@@ -220,6 +224,8 @@ def judge_rounds(session: Session, now: datetime) -> int:
         outcome = evaluate(_plan(found), visits.get(found.id, []), now)
         _store(found, outcome, now)
         findings = [_finding(found, p, timezone, route_name) for p in outcome.problems]
+        if found.voluntary:
+            findings = [f for f in findings if f.kind.removeprefix("round_") in voluntary.ALERTS]
         for finding in findings:
             alerts.raise_or_update(session, found.org_id, finding)
         current = {f.key for f in findings}
@@ -263,6 +269,8 @@ def _visits(session: Session, due: list[Round], now: datetime) -> dict[int, list
                 if e.site_id == r.site_id
                 and e.checkpoint_id in wanted
                 and r.window_start <= e.corrected_time < r.window_end
+                # A voluntary round is one handheld's walk: only its scans count.
+                and r.device_id in (None, e.device_id)
             ]
     return found
 

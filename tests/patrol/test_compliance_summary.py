@@ -1,0 +1,75 @@
+"""The morning report: were the rounds walked, which checkpoints were skipped."""
+
+from datetime import timedelta
+
+from server.domain.actor import Role
+from server.domain.models import Organization
+from tests.patrol.night import DUE, build_night
+
+MIN = timedelta(minutes=1)
+DAY = timedelta(days=1)
+
+
+def test_a_week_of_nights_summarised_without_the_voluntary_round(db, client, make):
+    night = build_night(db, client, make)
+    night.sweep(DUE - timedelta(hours=20))
+    # Night 1 walked in full, night 2 skips the plant room, night 3 starts late and skips the
+    # plant room and the south gate, night 4 is missed; a voluntary round follows night 1.
+    walks = [[0, 1, 2, 3], [0, 1, 3], [0, 1], []]
+    for day, stops in enumerate(walks):
+        start = DUE + day * DAY + (20 * MIN if day == 2 else 2 * MIN)
+        for n in stops:
+            night.scan(n, start + 6 * n * MIN)
+        night.sync(DUE + day * DAY + 59 * MIN)
+        night.sweep(DUE + day * DAY + 61 * MIN)
+        night.sweep(DUE + (day + 1) * DAY - 20 * 60 * MIN)  # the next rounds are made
+    extra = DUE + 4 * 60 * MIN
+    night.record("round", extra, action="start", route_id=night.route.id)
+    night.scan(2, extra + 5 * MIN)
+    night.record("round", extra + 9 * MIN, action="finish", route_id=night.route.id)
+    night.sync(extra + 10 * MIN)
+    night.sweep(DUE + 4 * DAY)
+
+    org = db.get(Organization, night.site.org_id)
+    headers = make.auth(make.user(org, Role.SUPERVISOR, [night.site]))
+    query = {
+        "site_id": night.site.id,
+        "since": (DUE - MIN).isoformat(),
+        "until": (DUE + 4 * DAY - MIN).isoformat(),
+    }
+    response = client.get("/api/v1/rounds/summary", query_string=query, headers=headers)
+    assert response.status_code == 200, response.json
+    report = response.json
+    assert report["rounds"] == 4
+    assert report["by_status"] == {
+        "scheduled": 0,
+        "in_progress": 0,
+        "completed": 1,
+        "incomplete": 2,
+        "missed": 1,
+    }
+    assert report["late_starts"] == 1
+    assert report["completed_pct"] == 25.0
+    assert report["voluntary_rounds"] == 1
+    # The voluntary visit to the plant room does not make up for the skipped ones.
+    assert [(c["name"], c["missed"]) for c in report["missed_checkpoints"]] == [
+        ("配电房", 3),
+        ("南门", 2),
+        ("北门岗亭", 1),
+        ("地下车库B1", 1),
+    ]
+
+
+def test_a_summary_needs_a_period_of_at_most_92_days(client, supervisor):
+    since = DUE.isoformat()
+    for until, status in [
+        ((DUE + 93 * DAY).isoformat(), 422),
+        (since, 422),
+        ((DUE + 92 * DAY).isoformat(), 200),
+    ]:
+        query = {"since": since, "until": until}
+        response = client.get("/api/v1/rounds/summary", query_string=query, headers=supervisor)
+        assert response.status_code == status, response.json
+    response = client.get("/api/v1/rounds/summary", headers=supervisor)
+    assert response.status_code == 422
+    assert set(response.json["errors"]["query"]) == {"since", "until"}
