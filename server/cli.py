@@ -102,7 +102,9 @@ def demo_command() -> None:
     click.echo(f"Organization: {demo.ORG_NAME}\nLogins (password for all: {demo.PASSWORD}):")
     for login, role, name in demo.PEOPLE:
         click.echo(f"  {login:<14} {role:<11} {name}")
-    click.echo(f"Handheld {demo_device.SERIAL} is enrolled and has synced last night's patrol.")
+    serials = " and ".join(serial for serial, _ in demo_device.SERIALS)
+    click.echo(f"Handhelds {serials} are enrolled and have synced a week of rounds.")
+    click.echo("Log in as demo-super and open /api/v1/alerts and /api/v1/rounds/summary.")
 
 
 @click.command("import-wand")

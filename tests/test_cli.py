@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from server import create_app, settings
 from server.domain.models import (
+    Alert,
+    AlertState,
     Asset,
     AssetKind,
     Checkpoint,
@@ -15,6 +17,7 @@ from server.domain.models import (
     DeviceEvent,
     Photo,
     Round,
+    RoundStatus,
     User,
 )
 from server.domain.services import demo
@@ -106,19 +109,53 @@ def test_init_on_a_fresh_checkout_creates_the_default_sqlite_database(tmp_path, 
     assert (instance / "vigil.db").is_file()
 
 
-def test_demo_has_an_enrolled_handheld_with_a_synced_night_and_incident_photos(fresh_app):
+def test_demo_has_a_week_of_rounds_with_real_alerts_and_incident_photos(fresh_app):
     run(fresh_app, "init")
     output = run(fresh_app, "demo")
-    assert "HT-0001 is enrolled" in output
+    assert "HT-0001 and HT-0002 are enrolled" in output
     with fresh_app.extensions["vigil"].sessionmaker() as session:
         events = session.scalars(select(DeviceEvent).order_by(DeviceEvent.corrected_time)).all()
         photos = session.scalars(select(Photo)).all()
+        found = session.scalars(select(Alert).order_by(Alert.id)).all()
+        walked = session.scalars(select(Round)).all()
     kinds = [e.type for e in events]
-    assert kinds.count("scan") == len(demo.CHECKPOINTS) and kinds.count("incident") == 2
-    assert all(e.flags == [] for e in events if e.type == "scan"), "demo scans all verify"
+    assert kinds.count("scan") > 7 * 5 * 10 and kinds.count("incident") == 2
+    assert all(e.flags == [] for e in events), "demo scans all verify and place"
     assert len(photos) == 2
     blobs = fresh_app.extensions["vigil"].blobs
     assert all(blobs.exists(f"{p.sha256}.thumbnail.jpg") for p in photos)
+    # Every kind of trouble a supervisor meets, each once, and the loop closed on one.
+    assert {a.kind for a in found} == {
+        "round_missed",
+        "round_incomplete",
+        "round_late_start",
+        "round_rushed",
+        "round_task",
+        "far_scan",
+        "guard_inactive",
+    }
+    assert len({a.key for a in found}) == len(found)
+    (closed,) = [a for a in found if a.resolved_by is not None]
+    assert closed.kind == "round_missed" and "retrained" in closed.resolution
+    assert any(a.state is AlertState.ACKNOWLEDGED for a in found)
+    silences = sorted(
+        (a.severity.value, a.state.value) for a in found if a.kind == "guard_inactive"
+    )
+    # One real silence (the missed round), one false alarm cleared when the handheld synced.
+    assert silences == [("critical", "resolved"), ("medium", "open")]
+    assert sum(r.voluntary for r in walked) == 1
+    assert sum(r.status is RoundStatus.COMPLETED for r in walked) >= 40
+    token = log_in(fresh_app, "demo-super", demo.PASSWORD).json["token"]
+    until = max(r.due_at for r in walked).isoformat()
+    since = min(r.due_at for r in walked).isoformat()
+    summary = fresh_app.test_client().get(
+        "/api/v1/rounds/summary",
+        query_string={"since": since, "until": until},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert summary.status_code == 200
+    assert summary.json["by_status"]["missed"] == 1 and summary.json["voluntary_rounds"] == 1
+    assert summary.json["missed_checkpoints"][0]["name"] == "车库B2区 Car park zone B2"
     run(fresh_app, "demo")  # loading again adds nothing
     with fresh_app.extensions["vigil"].sessionmaker() as session:
         assert session.scalar(select(func.count()).select_from(DeviceEvent)) == len(events)

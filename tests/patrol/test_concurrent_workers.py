@@ -1,6 +1,7 @@
 """Two evaluators sweeping the same database at once: no duplicate round, no duplicate alert."""
 
 import threading
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,11 +9,29 @@ from sqlalchemy import func, select
 
 from server import migrate, worker
 from server.domain.clock import reset_clock, set_clock
-from server.domain.models import Alert, Round
+from server.domain.models import Alert, DeviceEvent, Round
 from tests.conftest import make_test_app
 from tests.factories import Factory
 
 START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
+MINUTE = timedelta(minutes=1)
+
+
+def _shift(device, kind, at, received):
+    return DeviceEvent(
+        org_id=device.org_id,
+        device_id=device.id,
+        uuid=str(uuid.uuid4()),
+        type="shift",
+        fingerprint="0" * 64,
+        device_time=at,
+        corrected_time=at,
+        time_source="wall_clock",
+        received_at=received,
+        site_id=device.site_ids[0],
+        data={"kind": kind, "note": ""},
+        flags=[],
+    )
 
 
 @pytest.fixture
@@ -22,7 +41,8 @@ def busy_site(fresh_database_url):
     app = make_test_app(fresh_database_url)
     with app.extensions["vigil"].sessionmaker() as session:
         make = Factory(session)
-        site = make.site(make.org())
+        org = make.org()
+        site = make.site(org, inactivity_min=30)
         for n in range(5):
             route = make.route([make.checkpoint(site) for _ in range(3)])
             make.schedule(
@@ -32,6 +52,15 @@ def busy_site(fresh_database_url):
                 window_min=20,
                 effective_from=START,
             )
+        # Four guards clock in at the start and each sends one handover 40 minutes later, which
+        # reaches the server 20 minutes after that: each then falls silent for good.
+        for _ in range(4):
+            device = make.device(org, [site])
+            for kind, at, received in (
+                ("clock_in", START, START),
+                ("handover", START + 40 * MINUTE, START + 60 * MINUTE),
+            ):
+                session.add(_shift(device, kind, at, received))
         session.commit()
     yield app
     app.extensions["vigil"].engine.dispose()
@@ -76,3 +105,9 @@ def test_two_workers_sweeping_together_make_and_flag_everything_once(busy_site):
             select(func.count()).select_from(Round).where(Round.status == "missed")
         )
         assert judged == len(missed)
+        # Each guard: the first silence (raised, then ended by the late handover), the second.
+        silences = session.execute(
+            select(Alert.key, Alert.severity).where(Alert.kind == "guard_inactive")
+        ).all()
+        assert len(silences) == len({k for k, _ in silences}) == 8
+        assert sorted(s.value for _, s in silences) == ["critical"] * 4 + ["medium"] * 4

@@ -81,6 +81,11 @@ class Schedule(Registry, Tenanted, Base):
     effective_from: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# Rounds the evaluator still has to judge. Queries add this text as it is so that SQLite, which
+# matches a partial index's predicate by its terms, uses ix_rounds_open.
+ROUND_OPEN = text("(NOT settled OR needs_eval)")
+
+
 class RoundStatus(enum.StrEnum):
     """Where a round stands."""
 
@@ -103,8 +108,8 @@ class Round(Tenanted, Base):
         Index(
             "ix_rounds_open",
             "window_start",
-            postgresql_where=text("NOT settled OR needs_eval"),
-            sqlite_where=text("NOT settled OR needs_eval"),
+            postgresql_where=ROUND_OPEN,
+            sqlite_where=ROUND_OPEN,
         ),
     )
 

@@ -21,7 +21,7 @@ class Limit(NamedTuple):
     timezone: str
 
 
-def follow(session: Session, events: list[DeviceEvent]) -> None:
+def follow(session: Session, events: list[DeviceEvent], now: datetime) -> None:
     """Move each handheld's duty along its new events, in the order they happened."""
     by_device: dict[int, list[DeviceEvent]] = defaultdict(list)
     for event in sorted(events, key=lambda e: (e.corrected_time, e.id)):
@@ -43,7 +43,7 @@ def follow(session: Session, events: list[DeviceEvent]) -> None:
                 continue  # older than what is known: it cannot end the current silence
             kind = _kind(event)
             if duty.on_duty:
-                _silence_ended(session, duty, event, limits.get(duty.site_id))
+                _silence_ended(session, duty, event, limits.get(duty.site_id), now)
             elif kind != "clock_in":
                 continue
             if kind == "clock_in" and event.id != duty.clock_in_event_id:
@@ -94,13 +94,17 @@ def _limits(session: Session, site_ids: set[int | None]) -> dict[int | None, Lim
     return {row.id: Limit(row.inactivity_min, row.timezone) for row in session.execute(stmt)}
 
 
-def _silence_ended(session: Session, duty: Duty, event: DeviceEvent, limit: Limit | None) -> None:
+def _silence_ended(
+    session: Session, duty: Duty, event: DeviceEvent, limit: Limit | None, now: datetime
+) -> None:
     """The handheld spoke: the silence before it was either harmless or real."""
     if event.id == duty.last_event_id or limit is None or not limit.inactivity_min:
         return
+    allowed = timedelta(minutes=limit.inactivity_min)
     silent = event.corrected_time - duty.last_seen_at
-    if silent <= timedelta(minutes=limit.inactivity_min):
-        alerts.clear(session, duty.org_id, _key(duty), _why_cleared(event, silent))
+    if silent <= allowed:
+        if now - duty.last_seen_at > allowed:  # only then can a pass have raised an alert
+            alerts.clear(session, duty.org_id, _key(duty), _why_cleared(event, silent))
     else:
         # A real silence, over now: no longer an emergency, still a finding to review.
         finding = _finding(session, duty, limit, AlertSeverity.MEDIUM, event.corrected_time)
@@ -114,6 +118,8 @@ def watch(session: Session, now: datetime) -> int:
         .join(Site, Site.id == Duty.site_id)
         .where(Duty.on_duty, Site.inactivity_min.is_not(None))
         .order_by(Duty.device_id)
+        # A duty another worker is moving along is skipped: its silence may just have ended.
+        .with_for_update(skip_locked=True, of=Duty)
     )
     silent = 0
     for duty, minutes, timezone in session.execute(stmt).all():

@@ -22,6 +22,11 @@ from server.domain.recurrence import Recurrence
 
 HORIZON = timedelta(hours=48)  # rounds exist this far ahead, for devices' offline config
 REFILL = timedelta(hours=24)  # a schedule is topped up once less than this is left
+# Caps on a schedule's minutes: a round's window is then never longer than LONGEST_WINDOW (a
+# voluntary round's four hours are less), which keeps the sweep's window lookups bounded.
+MAX_WINDOW_MIN = 1440
+MAX_EDGE_MIN = 240  # early and late tolerance, and grace
+LONGEST_WINDOW = timedelta(minutes=MAX_EDGE_MIN + MAX_WINDOW_MIN + MAX_EDGE_MIN)
 _shuffle = random.SystemRandom()  # a patrol order no one can predict from the last one
 
 

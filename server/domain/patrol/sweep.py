@@ -19,6 +19,7 @@ from server.domain.models import (
     Round,
     Site,
 )
+from server.domain.models.patrol import ROUND_OPEN
 from server.domain.patrol import duty, rounds, voluntary
 from server.domain.patrol.evaluation import Outcome, Plan, Problem, Visit, evaluate, haversine_m
 from server.domain.services import alerts
@@ -60,7 +61,7 @@ def take_events(session: Session, now: datetime) -> int:
         .with_for_update(skip_locked=True)
     )
     events = list(session.scalars(stmt))
-    duty.follow(session, events)
+    duty.follow(session, events, now)
     voluntary.take(session, events)
     scans = [e for e in events if e.type == "scan" and e.site_id is not None]
     for event in scans:
@@ -197,6 +198,8 @@ def _reopen_rounds(session: Session, scans: list[DeviceEvent]) -> None:
         .where(
             Round.site_id.in_(sites),
             Round.settled,
+            # The lower bound keeps this an index range over recent rounds, not all history.
+            Round.window_start > low - rounds.LONGEST_WINDOW,
             Round.window_start <= high,
             Round.window_end > low,
         )
@@ -210,7 +213,7 @@ def judge_rounds(session: Session, now: datetime) -> int:
         select(Round, Site.timezone, PatrolRoute.name)
         .join(Site, Site.id == Round.site_id)
         .join(PatrolRoute, PatrolRoute.id == Round.route_id)
-        .where(or_(and_(~Round.settled, Round.window_start <= now), Round.needs_eval))
+        .where(ROUND_OPEN, or_(and_(~Round.settled, Round.window_start <= now), Round.needs_eval))
         .order_by(Round.window_start)
         .limit(ROUNDS_PER_PASS)
         .with_for_update(skip_locked=True, of=Round)

@@ -10,6 +10,8 @@ from server.domain.services import (
     checkpoints,
     devices,
     organizations,
+    routes,
+    schedules,
     sites,
     tags,
     users,
@@ -21,6 +23,9 @@ SITE = {
     "name": "湖畔花园 Lakeside Gardens",
     "address": "上海市浦东新区湖畔路 88 号 (88 Hupan Road, Pudong, Shanghai)",
     "timezone": "Asia/Shanghai",
+    # Night rounds start two hours apart and take about 40 minutes: two hours of silence from
+    # the night guard's handheld means a round was skipped, or worse.
+    "inactivity_min": 120,
 }
 ZONES = [
     ("1号楼 Building 1", "building"),
@@ -135,6 +140,60 @@ ASSETS = [
         "ratings": [{"name": "rated_current", "value": 2500, "unit": "A"}],
     },
 ]
+# (name, order, [(checkpoint code, stop options)])
+NIGHT_ROUTE = (
+    "夜间巡逻 Night patrol",
+    "strict",
+    [
+        ("PE-GATE", {}),
+        ("B1-LOBBY", {}),
+        ("B1-STAIR", {}),
+        ("B2-LOBBY", {}),
+        ("B2-STAIR", {}),
+        ("CP-RAMP", {}),
+        ("CP-B1", {}),
+        ("CP-B2", {}),
+        ("CP-PUMP", {}),
+        ("PR-LV", {"require_note": True}),
+        ("PE-EAST", {}),
+        ("PE-NORTH", {}),
+    ],
+)
+DAY_ROUTE = (
+    "日间巡查 Day rounds",
+    "any",
+    [
+        ("B1-ROOF", {"require_note": True}),
+        ("B2-ROOF", {"require_note": True}),
+        ("PE-GARDEN", {}),
+        ("CP-RAMP", {}),
+        ("PE-GATE", {}),
+    ],
+)
+# Scanning a checkpoint sooner than this after the one before is not walking between them.
+NIGHT_MIN_GAP_S = 40
+SCHEDULES = [
+    {
+        "route": 0,
+        "name": "夜间每2小时 Night patrol every 2 hours",
+        "rrule": "FREQ=DAILY;BYHOUR=22,0,2,4,6;BYMINUTE=0",
+        "start_local": "2026-01-01T22:00",
+        "window_min": 60,
+        "early_min": 5,
+        "late_min": 10,
+        "grace_min": 15,
+        "team": "夜班 Night shift",
+    },
+    {
+        "route": 1,
+        "name": "日间巡查 Day rounds 10:00 and 15:00",
+        "rrule": "FREQ=DAILY;BYHOUR=10,15;BYMINUTE=0",
+        "start_local": "2026-01-01T10:00",
+        "window_min": 90,
+        "grace_min": 30,
+        "team": "白班 Day shift",
+    },
+]
 # (login, role, name)
 PEOPLE = [
     ("demo-admin", "admin", "王经理 Wang (estate manager)"),
@@ -197,3 +256,18 @@ def _fill(session: Session) -> None:
         )
     for serial, label in (("HT-0001", "巡更机 1 Handheld 1"), ("HT-0002", "巡更机 2 Handheld 2")):
         devices.create(session, {"serial": serial, "label": label, "site_ids": [site.id]})
+    _patrols(session, site.id)
+
+
+def _patrols(session: Session, site_id: int) -> None:
+    """The night and day routes, and the schedules that repeat them."""
+    by_code = {c.code: c.id for c in session.scalars(checkpoints.list_query({"site_id": site_id}))}
+    made = []
+    for name, order, stops in (NIGHT_ROUTE, DAY_ROUTE):
+        gap = {"min_gap_s": NIGHT_MIN_GAP_S} if name == NIGHT_ROUTE[0] else {}
+        body = [{"checkpoint_id": by_code[code], **gap, **extra} for code, extra in stops]
+        route = {"site_id": site_id, "name": name, "order": order, "stops": body}
+        made.append(routes.create(session, route))
+    for plan in SCHEDULES:
+        fields = {k: v for k, v in plan.items() if k != "route"}
+        schedules.create(session, {**fields, "route_id": made[plan["route"]].id})

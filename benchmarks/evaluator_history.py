@@ -1,4 +1,4 @@
-"""patrol.sweep_ms: one evaluator pass with 100 days of history, beside the same with 10 days."""
+"""evaluator.history_10x: one evaluator pass over 100 days of history, beside 10 days of it."""
 
 import os
 import statistics
@@ -38,6 +38,7 @@ def _world(days: int) -> tuple[object, list[dict]]:
     app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
     with app.extensions["vigil"].sessionmaker() as session:
         org, site = seed.tenant(session)
+        site.inactivity_min = 30
         device = Device(org_id=org.id, serial="BENCH", enrolled_at=NOW - timedelta(days=400))
         session.add(device)
         routes = []
@@ -94,11 +95,16 @@ def _world(days: int) -> tuple[object, list[dict]]:
                 for n, c in enumerate(checkpoints):
                     at = due + timedelta(minutes=5 * n + 1)
                     history_events.append(_event(org.id, device, site.id, c.id, at, at))
+            if hour % 24 == 0:  # a shift a day: the lone-worker watch has history too
+                for kind, at in (("clock_in", due), ("clock_out", due + timedelta(hours=12))):
+                    history_events.append(_shift(org.id, device, site.id, kind, at, at))
         session.execute(insert(Round), history_rounds)
         session.execute(insert(DeviceEvent), history_events)
         session.commit()
         # What the pass has to do: tonight's rounds are open and a device just sent its scans.
-        pending = [
+        # A guard clocked in tonight, so the pass also follows and watches a duty.
+        pending = [_shift(org.id, device, site.id, "clock_in", NOW - timedelta(hours=2), None)]
+        pending += [
             _event(org.id, device, site.id, c.id, NOW - timedelta(minutes=4), None)
             for _, _, checkpoints in routes
             for c in checkpoints
@@ -125,8 +131,13 @@ def _event(org_id, device, site_id, checkpoint_id, at, evaluated):
     }
 
 
+def _shift(org_id, device, site_id, kind, at, evaluated):
+    event = _event(org_id, device, site_id, None, at, evaluated)
+    return event | {"type": "shift", "data": {"kind": kind, "note": ""}}
+
+
 def _pass_ms(app, pending) -> float:
-    """Median of five passes, each from the same state (rolled back after)."""
+    """Median of nine passes, each from the same state (rolled back after)."""
     samples = []
     vigil = app.extensions["vigil"]
     token = set_actor(EVALUATOR)
@@ -134,7 +145,7 @@ def _pass_ms(app, pending) -> float:
         with vigil.sessionmaker() as session:  # rounds for the next 48 hours, made once
             sweep.run(session, NOW - timedelta(minutes=30))
             session.commit()
-        for _ in range(5):
+        for _ in range(9):
             with vigil.sessionmaker() as session:
                 session.execute(
                     insert(DeviceEvent), [dict(e, uuid=str(uuid.uuid4())) for e in pending]
@@ -154,7 +165,7 @@ def run() -> None:
     small = _pass_ms(*_world(10))
     large = _pass_ms(*_world(100))
     emit(
-        "patrol.sweep_ms",
+        "evaluator.history_10x",
         large,
         "ms",
         small,
