@@ -3,6 +3,7 @@
 import enum
 import hashlib
 import json
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ class EventType(enum.StrEnum):
     INCIDENT = "incident"
     SHIFT = "shift"
     ROUND = "round"  # a guard starts or finishes an unscheduled (voluntary) round
+    INSPECTION = "inspection"  # an engineer's filled-in inspection form
 
 
 class ScanMethod(enum.StrEnum):
@@ -209,11 +211,72 @@ def _round(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# An inspection form's values: item key to a number, true/false, a choice or text, or an audit
+# item's {"missing": {requirement: points}}.
+MAX_ITEMS = 200
+_ITEM_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _item_value(value: Any, key: str) -> Any:
+    if value is None or isinstance(value, bool | str | int):
+        if isinstance(value, str):
+            _text(value, f"values.{key}")
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Invalid(f"values.{key} must be a finite number")
+        return value
+    if isinstance(value, dict) and set(value) <= {"missing"}:
+        missing = value.get("missing") or {}
+        if (
+            isinstance(missing, dict)
+            and len(missing) <= 50
+            and all(
+                isinstance(k, str)
+                and len(k) <= 4
+                and isinstance(v, int | float)
+                and not isinstance(v, bool)
+                for k, v in missing.items()
+            )
+        ):
+            return value
+    raise Invalid(f"values.{key} must be a number, true/false, text or an audit item's deductions")
+
+
+def _inspection(raw: dict[str, Any]) -> dict[str, Any]:
+    values, per_item = raw.get("values"), raw.get("photos") or {}
+    if not isinstance(values, dict) or len(values) > MAX_ITEMS:
+        raise Invalid(f"values must be an object of at most {MAX_ITEMS} items")
+    if not isinstance(per_item, dict) or len(per_item) > MAX_ITEMS:
+        raise Invalid("photos must be an object of item keys to photo hashes")
+    for key in (*values, *per_item):
+        if not isinstance(key, str) or not _ITEM_KEY.match(key):
+            raise Invalid("item keys are lower-case letters, digits and _")
+    item_photos = {key: _photos(hashes) for key, hashes in per_item.items()}
+    every = list(dict.fromkeys(h for hashes in item_photos.values() for h in hashes))
+    if len(every) > MAX_PHOTOS:
+        raise Invalid(f"at most {MAX_PHOTOS} photos on one inspection")
+    asset, site = raw.get("asset_id"), raw.get("site_id")
+    if asset is None and site is None:
+        raise Invalid("asset_id (or site_id, for a site-wide form) is required")
+    return {
+        "asset_id": None if asset is None else _int(asset, "asset_id", 1, 2**31 - 1),
+        "site_id": None if site is None else _int(site, "site_id", 1, 2**31 - 1),
+        "template_id": _int(raw.get("template_id"), "template_id", 1, 2**31 - 1),
+        "version": _int(raw.get("version"), "version", 1, 100_000),
+        "values": {key: _item_value(value, key) for key, value in values.items()},
+        "item_photos": item_photos,
+        "photos": every,  # every hash once: photo upload works as for scans
+        "note": _text(raw.get("note"), "note"),
+    }
+
+
 _PARSERS = {
     EventType.SCAN: _scan,
     EventType.INCIDENT: _incident,
     EventType.SHIFT: _shift,
     EventType.ROUND: _round,
+    EventType.INSPECTION: _inspection,
 }
 
 

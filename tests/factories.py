@@ -23,11 +23,15 @@ from server.domain.models import (
     ApiToken,
     Asset,
     AssetKind,
+    AssetLimit,
     Checkpoint,
     Device,
     DeviceEvent,
     DeviceToken,
     EnrollmentCode,
+    InspectionRecord,
+    InspectionSchedule,
+    InspectionTemplate,
     Organization,
     PatrolRoute,
     PersonTag,
@@ -42,6 +46,7 @@ from server.domain.models import (
     Site,
     TagKey,
     TagSubject,
+    TemplateVersion,
     User,
     Zone,
     ZoneKind,
@@ -228,6 +233,77 @@ class Factory:
                 window_end=due + timedelta(hours=1),
                 order=route.order or RouteOrder.STRICT,
                 expected=expected,
+                **kw,
+            )
+        )
+
+    def template(self, org: Organization, **kw: Any) -> InspectionTemplate:
+        """An inspection template with one temperature reading, at version 1."""
+        n = next(_seq)
+        definition = kw.pop("definition", None) or {
+            "sections": [
+                {
+                    "key": "main",
+                    "title": "Main",
+                    "items": [
+                        {"key": "temp_c", "type": "number", "label": "Temperature", "unit": "°C",
+                         "warning": [None, 80], "critical": [None, 95]},
+                    ],
+                }
+            ]
+        }  # fmt: skip
+        kw.setdefault("code", f"template_{n}")
+        kw.setdefault("name", f"Template {n}")
+        template = self._add(InspectionTemplate(org_id=org.id, version=1, **kw))
+        self._add(TemplateVersion(template_id=template.id, version=1, definition=definition))
+        return template
+
+    def inspection_schedule(
+        self, asset: Asset, template: InspectionTemplate, **kw: Any
+    ) -> InspectionSchedule:
+        """Due every 30 days from now."""
+        kw.setdefault("max_days", 30)
+        kw.setdefault("effective_from", utcnow())
+        return self._add(
+            InspectionSchedule(
+                org_id=asset.org_id,
+                site_id=asset.site_id,
+                asset_id=asset.id,
+                template_id=template.id,
+                **kw,
+            )
+        )
+
+    def inspection(self, asset: Asset, template: InspectionTemplate, **kw: Any) -> Any:
+        """A normal record of the template's first version, done an hour ago."""
+        version = self.session.scalar(
+            select(TemplateVersion).where(TemplateVersion.template_id == template.id)
+        )
+        return self._add(
+            InspectionRecord(
+                org_id=asset.org_id,
+                uuid=str(uuid.uuid4()),
+                site_id=asset.site_id,
+                asset_id=asset.id,
+                template_id=template.id,
+                version_id=version.id,
+                version=1,
+                at=kw.pop("at", utcnow() - timedelta(hours=1)),
+                values=kw.pop("values", {"temp_c": 40}),
+                status="normal",
+                **kw,
+            )
+        )
+
+    def limit(self, asset: Asset, item_key: str = "temp_c", **kw: Any) -> AssetLimit:
+        """The asset's own warning limit for an item."""
+        kw.setdefault("warning", [None, 70])
+        return self._add(
+            AssetLimit(
+                org_id=asset.org_id,
+                site_id=asset.site_id,
+                asset_id=asset.id,
+                item_key=item_key,
                 **kw,
             )
         )

@@ -199,7 +199,7 @@ class TestBadEvents:
         assert all(r["reason"] for r in outcome.rejected)
         assert {r["reason"] for r in outcome.rejected} >= {
             "uuid must be a UUID",
-            "type must be one of: scan, incident, shift, round",
+            "type must be one of: scan, incident, shift, round, inspection",
         }
         assert len(stored(db)) == 20
 

@@ -27,6 +27,10 @@ class Place:
     round: Any
     alert: Any
     resolved_alert: Any
+    template: Any
+    spare_template: Any
+    inspection_schedule: Any
+    inspection: Any
     make_photo: Callable[[], str]
 
     @cached_property
@@ -56,7 +60,14 @@ def build_world(make: Factory, blobs: Any) -> World:
         route = make.route([checkpoint])
         schedule = make.schedule(route)
         patrol_round = make.round(schedule)
+        asset = make.asset(site)
+        template, spare = make.template(org), make.template(org)
+        make.limit(asset)
         places[key] = Place(
+            template=template,
+            spare_template=spare,
+            inspection_schedule=make.inspection_schedule(asset, template),
+            inspection=make.inspection(asset, template),
             route=route,
             schedule=schedule,
             round=patrol_round,
@@ -69,7 +80,7 @@ def build_world(make: Factory, blobs: Any) -> World:
             checkpoint=checkpoint,
             tag=make.qr_tag(checkpoint),
             enrollment_code=make.enrollment_code(site)[0],
-            asset=make.asset(site),
+            asset=asset,
             device=device,
             make_photo=lambda device=device, site=site: make.photo(device, site, blobs),
             guard=make.user(org, Role.GUARD, [site]),

@@ -8,6 +8,7 @@ from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from server.api import docs
 from server.api.alerts import routes as alerts
+from server.api.asset_readings import routes as asset_readings
 from server.api.assets import routes as assets
 from server.api.audit import routes as audit
 from server.api.auth import routes as auth
@@ -18,6 +19,9 @@ from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
 from server.api.health import routes as health
+from server.api.inspection_schedules import routes as inspection_schedules
+from server.api.inspection_templates import routes as inspection_templates
+from server.api.inspections import routes as inspections
 from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
@@ -49,6 +53,10 @@ MODULES = (
     schedules,
     rounds,
     alerts,
+    inspection_templates,
+    inspection_schedules,
+    inspections,
+    asset_readings,
     audit,
     health,
 )

@@ -101,12 +101,18 @@ class Blueprint(flask_smorest.Blueprint):
             wrapper
         )
 
-    def if_match(self, schema: Any) -> Callable[[Any], None]:
-        """A precondition refusing a change to a stale copy (412) when If-Match was sent."""
+    def if_match(
+        self, schema: Any, present: Callable[[Any], Any] | None = None
+    ) -> Callable[[Any], None]:
+        """A precondition refusing a change to a stale copy (412) when If-Match was sent.
+
+        present: how the view turns the object into what it serves, when not the object itself.
+        """
 
         def check(obj: Any) -> None:
             if request.if_match:
-                etag = self._generate_etag(resolve_schema_instance(schema).dump(obj))
+                shown = present(obj) if present else obj
+                etag = self._generate_etag(resolve_schema_instance(schema).dump(shown))
                 if etag not in request.if_match:
                     raise PreconditionFailed("the object changed since you read it; GET it again")
 

@@ -11,14 +11,18 @@ from device_protocol import events, version
 from server.domain.clock import utcnow
 from server.domain.models import (
     Asset,
+    AssetLimit,
     Checkpoint,
     Device,
+    InspectionSchedule,
+    InspectionTemplate,
     PatrolRoute,
     QrTag,
     Round,
     RoundStatus,
     Site,
     TagStatus,
+    TemplateVersion,
 )
 from server.domain.patrol.rounds import HORIZON
 
@@ -62,6 +66,31 @@ def build(session: Session, device: Device) -> dict[str, Any]:
         )
         .order_by(Round.due_at, Round.id)
     ).all()
+    forms = session.execute(
+        select(InspectionTemplate, TemplateVersion.definition)
+        .join(
+            TemplateVersion,
+            (TemplateVersion.template_id == InspectionTemplate.id)
+            & (TemplateVersion.version == InspectionTemplate.version),
+        )
+        .where(InspectionTemplate.org_id == device.org_id, InspectionTemplate.active)
+        .order_by(InspectionTemplate.code)
+    ).all()
+    asset_ids = [a.id for a in assets]
+    limits: dict[int, dict[str, Any]] = {}
+    for limit in session.scalars(select(AssetLimit).where(AssetLimit.asset_id.in_(asset_ids))):
+        limits.setdefault(limit.asset_id, {})[limit.item_key] = {
+            "normal": limit.normal,
+            "warning": limit.warning,
+            "critical": limit.critical,
+        }
+    planned: dict[int, list[int]] = {}
+    for asset_id, template_id in session.execute(
+        select(InspectionSchedule.asset_id, InspectionSchedule.template_id)
+        .where(InspectionSchedule.asset_id.in_(asset_ids), InspectionSchedule.active)
+        .order_by(InspectionSchedule.id)
+    ):
+        planned.setdefault(asset_id, []).append(template_id)
     by_checkpoint = {t.checkpoint_id: t.id for t in tags if t.checkpoint_id}
     by_asset = {t.asset_id: t.id for t in tags if t.asset_id}
     return {
@@ -95,6 +124,9 @@ def build(session: Session, device: Device) -> dict[str, Any]:
                         "name": a.name,
                         "kind": a.kind.value,
                         "qr_tag_id": by_asset.get(a.id),
+                        # The asset's own limits over the template's, and its scheduled forms.
+                        "limits": limits.get(a.id, {}),
+                        "inspection_templates": planned.get(a.id, []),
                     }
                     for a in assets
                     if a.site_id == site.id
@@ -108,6 +140,19 @@ def build(session: Session, device: Device) -> dict[str, Any]:
                 "rounds": [_round(r) for r in rounds if r.site_id == site.id],
             }
             for site in sites
+        ],
+        # The forms engineers fill in, each at its current version (send that version back).
+        "inspection_templates": [
+            {
+                "id": t.id,
+                "code": t.code,
+                "name": t.name,
+                "name_zh": t.name_zh,
+                "asset_kind": None if t.asset_kind is None else t.asset_kind.value,
+                "version": t.version,
+                "definition": definition,
+            }
+            for t, definition in forms
         ],
         "incident_categories": list(events.INCIDENT_CATEGORIES),
         "severities": [s.value for s in events.Severity],

@@ -24,6 +24,7 @@ from server.domain.models import (
 from server.domain.services import checkpoints as checkpoint_rules
 from server.domain.services import tags
 from server.ingest import event_insert
+from server.ingest import inspections as inspection_intake
 
 
 @dataclass
@@ -65,9 +66,12 @@ class _Row:
 
 
 def process(
-    session: Session, device: Device, batch: Batch, received_at: datetime
+    session: Session, device: Device, batch: Batch, received_at: datetime, detect: bool = True
 ) -> tuple[list[Result], int]:
-    """Store the batch's new events; return a result per event and the clock offset (ms)."""
+    """Store the batch's new events; return a result per event and the clock offset (ms).
+
+    Inspection events become records at once; detect=False stores them unjudged (benchmarks).
+    """
     sender = _Sender(device.id, device.org_id, tuple(device.site_ids), device.enrolled_at)
     results: list[Result | None] = [None] * len(batch.items)
     fresh: list[tuple[int, Event]] = []
@@ -97,7 +101,9 @@ def process(
         if "reject" in row.values:
             results[row.index] = Result(row.event.uuid, "rejected", row.values["reject"])
     rows = [r for r in rows if "reject" not in r.values]
+    forms = inspection_intake.resolve(session, sender.org_id, sender.site_ids, _inspections(rows))
     inserted = _insert(session, rows)
+    inspection_intake.record(session, sender.id, forms, inserted, detect)
     for row in rows:
         if row.event.uuid in inserted:
             results[row.index] = Result(row.event.uuid, "accepted", flags=row.flags)
@@ -105,6 +111,10 @@ def process(
             results[row.index] = Result(row.event.uuid, "duplicate")
     device.last_seen_at = received_at
     return [r for r in results if r is not None], round(skew.total_seconds() * 1000)
+
+
+def _inspections(rows: list["_Row"]) -> list[Any]:
+    return [r for r in rows if r.event.type is EventType.INSPECTION]
 
 
 def _repeat(uuid: str, same: bool) -> Result:
@@ -293,7 +303,7 @@ def _check_users(session: Session, device: _Sender, rows: list[_Row]) -> None:
             row.values["user_id"] = None
 
 
-def _insert(session: Session, rows: list[_Row]) -> set[str]:
+def _insert(session: Session, rows: list[_Row]) -> dict[str, int]:
     """Insert all rows; any whose (device, uuid) already exists is skipped, not an error."""
     connection = session.connection()
     ids = event_insert.insert_new(connection, [r.values | {"flags": r.flags} for r in rows])
@@ -310,4 +320,4 @@ def _insert(session: Session, rows: list[_Row]) -> set[str]:
     ]
     if refs:
         connection.execute(PhotoRef.__table__.insert(), refs)
-    return set(ids)
+    return ids

@@ -13,7 +13,10 @@ class AlertEntrySchema(Schema):
 
     at = ma.fields.AwareDateTime()
     action = ma.fields.String(
-        metadata={"description": "raised, updated, reopened, acknowledged, resolved, auto_resolved"}
+        metadata={
+            "description": "raised, updated, reopened, acknowledged, resolved, auto_resolved, "
+            "rectified (waiting for a reading back within bounds), follow_up_ok"
+        }
     )
     user_id = Id(allow_none=True)
     note = ma.fields.String()
@@ -35,6 +38,10 @@ class AlertSchema(Schema):
     device_id = Id(allow_none=True)
     user_id = Id(allow_none=True)
     event_id = Id(allow_none=True)
+    asset_id = Id(allow_none=True)
+    awaiting_reading = ma.fields.Boolean(
+        metadata={"description": "Rectified; closes when a reading back within bounds arrives"}
+    )
     evidence = _EVIDENCE
     raised_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
@@ -54,6 +61,7 @@ class AlertListArgs(Schema):
     state = ma.fields.Enum(AlertState, by_value=True)
     round_id = Id()
     checkpoint_id = Id()
+    asset_id = Id()
     since = ma.fields.AwareDateTime(metadata={"description": "Raised at or after"})
     until = ma.fields.AwareDateTime(metadata={"description": "Raised before"})
     sort = ma.fields.String(validate=ma.validate.Length(max=50))

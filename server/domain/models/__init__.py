@@ -8,6 +8,14 @@ from server.domain.models.device_events import DeviceEvent
 from server.domain.models.devices import Device, device_sites
 from server.domain.models.duty import Duty
 from server.domain.models.enrollment import DeviceToken, EnrollmentCode
+from server.domain.models.inspections import (
+    AssetLimit,
+    InspectionRecord,
+    InspectionSchedule,
+    InspectionTemplate,
+    Reading,
+    TemplateVersion,
+)
 from server.domain.models.patrol import (
     PatrolRoute,
     Round,
@@ -29,6 +37,7 @@ __all__ = [
     "ApiToken",
     "Asset",
     "AssetKind",
+    "AssetLimit",
     "AuditEvent",
     "Checkpoint",
     "Device",
@@ -36,6 +45,9 @@ __all__ = [
     "DeviceToken",
     "Duty",
     "EnrollmentCode",
+    "InspectionRecord",
+    "InspectionSchedule",
+    "InspectionTemplate",
     "LoginFailure",
     "Organization",
     "PatrolRoute",
@@ -45,6 +57,7 @@ __all__ = [
     "PhysicalTag",
     "PhysicalTagKind",
     "QrTag",
+    "Reading",
     "Round",
     "RoundStatus",
     "RouteOrder",
@@ -54,6 +67,7 @@ __all__ = [
     "TagKey",
     "TagStatus",
     "TagSubject",
+    "TemplateVersion",
     "User",
     "Zone",
     "ZoneKind",

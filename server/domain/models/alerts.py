@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, str_enum
@@ -51,6 +51,9 @@ class Alert(Tenanted, Base):
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("device_events.id"))
+    asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
+    # Rectified, but closes only once a reading back within bounds arrives.
+    awaiting_reading: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What raised it: times, the missed checkpoints, the flags, the distance...
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from server.domain.inspection import overdue
 from server.domain.models import (
     Alert,
     AlertSeverity,
@@ -39,6 +40,7 @@ class PassCounts:
     events: int = 0
     rounds_judged: int = 0
     guards_silent: int = 0
+    inspections_overdue: int = 0
 
 
 def run(session: Session, now: datetime) -> PassCounts:
@@ -48,6 +50,8 @@ def run(session: Session, now: datetime) -> PassCounts:
     counts.events = take_events(session, now)
     counts.rounds_judged = judge_rounds(session, now)
     counts.guards_silent = duty.watch(session, now)
+    # The same evaluator keeps watch over equipment inspections falling due.
+    counts.inspections_overdue = overdue.check(session, now)
     return counts
 
 

@@ -33,6 +33,7 @@ class Finding:
     device_id: int | None = None
     user_id: int | None = None
     event_id: int | None = None
+    asset_id: int | None = None
 
 
 def raise_or_update(session: Session, org_id: int, finding: Finding) -> Alert:
@@ -68,6 +69,41 @@ def clear(session: Session, org_id: int, key: str, note: str) -> Alert | None:
     return alert
 
 
+def back_to_normal(
+    session: Session, alert: Alert, record_id: int, at: datetime, value: Any
+) -> None:
+    """A later record no longer shows the problem: a rectified alert closes, others note it."""
+    now = utcnow()
+    reading = {"record_id": record_id, "at": at.isoformat(), "value": value}
+    if alert.evidence.get("back_to_normal") == reading:
+        return
+    before = audit.snapshot(alert)
+    if alert.awaiting_reading:
+        note = f"follow-up reading back within bounds at {at.isoformat()} (record {record_id})"
+        alert.state, alert.resolved_at, alert.awaiting_reading = AlertState.RESOLVED, now, False
+        action = "follow_up_ok"
+    else:
+        # Back within bounds, but no one has said what was done: the loop stays open.
+        note = f"back within bounds at {at.isoformat()} (record {record_id})"
+        action = "updated"
+    alert.evidence = {**alert.evidence, "back_to_normal": reading}
+    alert.updated_at = now
+    _entry(alert, now, action, note, None)
+    audit.record(session, action, alert, audit.diff(before, audit.snapshot(alert)))
+
+
+def follow_up_failed(session: Session, alert: Alert, finding: Finding) -> None:
+    """The reading after a rectification is still out of bounds: the alert opens again."""
+    now = utcnow()
+    before = audit.snapshot(alert)
+    alert.severity, alert.evidence, alert.title = finding.severity, finding.evidence, finding.title
+    alert.state, alert.awaiting_reading = AlertState.OPEN, False
+    alert.resolved_by = alert.resolution_photo = alert.resolution = None
+    alert.updated_at = now
+    _entry(alert, now, "reopened", "still out of bounds after the rectification", None)
+    audit.record(session, "reopened", alert, audit.diff(before, audit.snapshot(alert)))
+
+
 def _by_key(session: Session, org_id: int, key: str) -> Alert | None:
     return session.scalar(select(Alert).where(Alert.org_id == org_id, Alert.key == key))
 
@@ -86,6 +122,7 @@ def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> A
         "device_id": finding.device_id,
         "user_id": finding.user_id,
         "event_id": finding.event_id,
+        "asset_id": finding.asset_id,
         "evidence": finding.evidence,
         "raised_at": now,
         "updated_at": now,
@@ -140,7 +177,7 @@ def list_query(filters: dict[str, Any]) -> Select[Any]:
     actor = current_actor()
     access.require_role(actor, access.HANDLE_ALERTS)
     stmt = access.scoped(select(Alert), Alert, actor)
-    for name in ("site_id", "kind", "severity", "state", "round_id", "checkpoint_id"):
+    for name in ("site_id", "kind", "severity", "state", "round_id", "checkpoint_id", "asset_id"):
         if filters.get(name) is not None:
             stmt = stmt.where(getattr(Alert, name) == filters[name])
     if filters.get("since") is not None:
@@ -170,6 +207,8 @@ def resolve(session: Session, alert_id: int, note: str, photo: str | None = None
     alert = get(session, alert_id)
     if alert.state is AlertState.RESOLVED:
         raise Conflict(f"alert {alert_id} is already resolved")
+    if alert.awaiting_reading:
+        raise Conflict(f"alert {alert_id} is rectified and waits for a reading back within bounds")
     if not note.strip():
         raise Invalid("a rectification note is required", {"note": ["say what was done"]})
     if photo is not None:
@@ -178,17 +217,25 @@ def resolve(session: Session, alert_id: int, note: str, photo: str | None = None
         )
         if known is None:
             raise Invalid("photo not uploaded", {"photo": ["upload the photo first"]})
-    closed = {"resolution": note, "resolution_photo": photo, "resolved_at": utcnow()}
+    closed: dict[str, Any] = {"resolution": note, "resolution_photo": photo}
     closed["resolved_by"] = current_actor().user_id
+    if alert.evidence.get("follow_up"):
+        # The item asks for proof: the alert closes when a reading back within bounds arrives.
+        closed["awaiting_reading"] = True
+        return _act(session, alert, "rectified", note, AlertState.ACKNOWLEDGED, closed)
+    closed["resolved_at"] = utcnow()
     return _act(session, alert, "resolved", note, AlertState.RESOLVED, closed)
 
 
 def reopen(session: Session, alert_id: int, comment: str) -> Alert:
     """The fix did not hold: open it again."""
     alert = get(session, alert_id)
-    if alert.state is not AlertState.RESOLVED:
+    if alert.state is not AlertState.RESOLVED and not alert.awaiting_reading:
         raise Conflict(f"alert {alert_id} is not resolved")
-    cleared = dict.fromkeys(("resolved_at", "resolved_by", "resolution", "resolution_photo"))
+    cleared: dict[str, Any] = dict.fromkeys(
+        ("resolved_at", "resolved_by", "resolution", "resolution_photo")
+    )
+    cleared["awaiting_reading"] = False
     return _act(session, alert, "reopened", comment, AlertState.OPEN, cleared)
 
 

@@ -1,0 +1,1 @@
+"""Asset limits and readings API."""

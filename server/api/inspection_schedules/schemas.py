@@ -1,0 +1,54 @@
+"""Inspection schedule schemas."""
+
+import marshmallow as ma
+
+from server.api.common import Id, ListArgs, RegistrySchema
+
+
+class InspectionScheduleSchema(RegistrySchema):
+    """When an asset is due an inspection: an RRULE in site-local time, a spacing, or both."""
+
+    org_id = Id(dump_only=True)
+    site_id = Id(dump_only=True)
+    asset_id = Id(required=True)
+    template_id = Id(required=True)
+    rrule = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.Length(max=500),
+        metadata={"example": "FREQ=DAILY;BYHOUR=9", "description": "RFC 5545, site-local"},
+    )
+    start_local = ma.fields.String(
+        allow_none=True,
+        validate=ma.validate.Length(max=19),
+        metadata={"example": "2026-11-01T09:00", "description": "The rule's local start"},
+    )
+    min_days = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(0, 3660),
+        metadata={"description": "Sooner than this after the last one is flagged as too soon"},
+    )
+    max_days = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(1, 3660),
+        metadata={"description": "Due this many days after the last one ('monthly': 40)"},
+    )
+    grace_hours = ma.fields.Integer(validate=ma.validate.Range(0, 720))
+    assignee_id = Id(allow_none=True)
+    paused = ma.fields.Boolean()
+    next_due_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class InspectionScheduleUpdateSchema(InspectionScheduleSchema):
+    """Fields a PATCH may change; a schedule stays with its asset and template."""
+
+    class Meta:
+        exclude = ("asset_id", "template_id")
+
+
+class InspectionScheduleListArgs(ListArgs):
+    """Filters for the schedule list."""
+
+    site_id = Id()
+    asset_id = Id()
+    template_id = Id()
+    paused = ma.fields.Boolean()

@@ -1,0 +1,1 @@
+"""Inspection records API."""

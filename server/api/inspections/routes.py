@@ -1,0 +1,65 @@
+"""Inspection records: submit from the API, list, read, the latest of each asset."""
+
+from flask.views import MethodView
+
+from server.api.blueprint import Blueprint
+from server.api.common import PAGING, paginated
+from server.api.inspections.schemas import RecordListArgs, RecordSchema
+from server.api.session import db_session
+from server.domain.models import InspectionRecord
+from server.domain.services import inspections
+
+blp = Blueprint(
+    "inspections", __name__, url_prefix="/api/v1", description="Inspection records, checked"
+)
+
+
+@blp.route("/inspections")
+class Records(MethodView):
+    @blp.authenticated
+    @blp.arguments(RecordListArgs, location="query")
+    @blp.response(200, RecordSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """List inspection records on your sites (admin, supervisor, engineer)"""
+        stmt = inspections.list_query(args)
+        return paginated(
+            db_session(), stmt, InspectionRecord, args, pagination_parameters, inspections.SORTABLE
+        )
+
+    @blp.authenticated
+    @blp.documents(409)
+    @blp.arguments(RecordSchema)
+    @blp.response(201, RecordSchema)
+    @blp.alt_response(200, schema=RecordSchema, description="Already stored under this uuid")
+    def post(self, data):
+        """Submit a record; abnormal readings raise alerts at once (admin, supervisor, engineer)"""
+        if data.get("uuid") is not None:
+            data["uuid"] = str(data["uuid"])
+        record, created = inspections.create(db_session(), data)
+        db_session().commit()
+        return record, 201 if created else 200
+
+
+@blp.route("/inspections/latest")
+class Latest(MethodView):
+    @blp.authenticated
+    @blp.arguments(RecordListArgs, location="query")
+    @blp.response(200, RecordSchema(many=True))
+    @blp.paginate(**PAGING)
+    def get(self, args, pagination_parameters):
+        """The latest record of each asset, with its status (admin, supervisor, engineer)"""
+        stmt = inspections.latest_query(args)
+        return paginated(
+            db_session(), stmt, InspectionRecord, args, pagination_parameters, inspections.SORTABLE
+        )
+
+
+@blp.route("/inspections/<id:record_id>")
+class RecordById(MethodView):
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.response(200, RecordSchema)
+    def get(self, record_id):
+        """Get a record with its values, errors and findings"""
+        return inspections.get(db_session(), record_id)

@@ -1,0 +1,1 @@
+"""Equipment inspections: template definitions, record checking, detection and scoring (pure)."""

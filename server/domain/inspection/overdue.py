@@ -1,0 +1,138 @@
+"""Overdue inspections: an asset whose inspection is past due raises one alert until it is done."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from server.domain.models import (
+    Alert,
+    AlertSeverity,
+    AlertState,
+    Asset,
+    InspectionRecord,
+    InspectionSchedule,
+    InspectionTemplate,
+    Site,
+)
+from server.domain.recurrence import Recurrence
+from server.domain.services import alerts
+from server.domain.services.alerts import Finding
+
+# Past due by more than this, the alert goes from medium to high.
+LONG_OVERDUE = timedelta(days=7)
+
+
+def due_at(schedule: InspectionSchedule, last: datetime | None, timezone: str) -> datetime | None:
+    """When the next inspection is due, given the last one done (None: never done)."""
+    base = last or schedule.effective_from
+    if schedule.max_days is not None:
+        # A spacing ("monthly" = 20 to 40 days): due max_days after the last one.
+        return base + timedelta(days=schedule.max_days)
+    if not schedule.rrule or not schedule.start_local:
+        return None
+    rule = Recurrence(schedule.rrule, datetime.fromisoformat(schedule.start_local), timezone)
+    grace = timedelta(hours=schedule.grace_hours)
+    # A record within the grace of an occurrence, before or after it, counts for it.
+    after = last + grace if last else schedule.effective_from - timedelta(microseconds=1)
+    found = rule.first_after(after)
+    return None if found is None else found.at
+
+
+def check(session: Session, now: datetime) -> int:
+    """Raise or update an alert for every schedule whose inspection is past due; return how many."""
+    stmt = (
+        select(InspectionSchedule, Asset, InspectionTemplate, Site.timezone)
+        .join(Asset, Asset.id == InspectionSchedule.asset_id)
+        .join(InspectionTemplate, InspectionTemplate.id == InspectionSchedule.template_id)
+        .join(Site, Site.id == InspectionSchedule.site_id)
+        .where(
+            InspectionSchedule.active,
+            ~InspectionSchedule.paused,
+            Asset.active,
+            InspectionTemplate.active,
+        )
+    )
+    plans = session.execute(stmt).all()
+    if not plans:
+        return 0
+    pairs = {(s.asset_id, s.template_id) for s, _, _, _ in plans}
+    latest = dict(
+        ((asset_id, template_id), at)
+        for asset_id, template_id, at in session.execute(
+            select(
+                InspectionRecord.asset_id,
+                InspectionRecord.template_id,
+                func.max(InspectionRecord.at),
+            )
+            .where(tuple_(InspectionRecord.asset_id, InspectionRecord.template_id).in_(pairs))
+            .group_by(InspectionRecord.asset_id, InspectionRecord.template_id)
+        )
+    )
+    late = 0
+    for schedule, asset, template, timezone in plans:
+        last = latest.get((schedule.asset_id, schedule.template_id))
+        due = due_at(schedule, last, timezone)
+        if due is None or now <= due + timedelta(hours=schedule.grace_hours):
+            continue
+        late += 1
+        alerts.raise_or_update(
+            session, schedule.org_id, _finding(schedule, asset, template, timezone, due, last, now)
+        )
+    return late
+
+
+def _finding(
+    schedule: InspectionSchedule,
+    asset: Asset,
+    template: InspectionTemplate,
+    timezone: str,
+    due: datetime,
+    last: datetime | None,
+    now: datetime,
+) -> Finding:
+    late = now - due
+    days = late.days
+    by = f"{days} day{'s' if days != 1 else ''}" if days else f"{late.seconds // 3600} h"
+    local = due.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+    name = " ".join(n for n in (template.name_zh, template.name) if n)
+    return Finding(
+        key=f"inspection_overdue:{schedule.id}:{due.isoformat()}",
+        kind="inspection_overdue",
+        severity=AlertSeverity.HIGH if late > LONG_OVERDUE else AlertSeverity.MEDIUM,
+        title=f"{asset.name}: {name} overdue by {by} (due {local})",
+        site_id=schedule.site_id,
+        evidence={
+            "schedule_id": schedule.id,
+            "template": template.code,
+            "due_at": due.isoformat(),
+            "last_done_at": None if last is None else last.isoformat(),
+            "overdue_days": days,
+            "max_days": schedule.max_days,
+            "rrule": schedule.rrule,
+        },
+        user_id=schedule.assignee_id,
+        asset_id=asset.id,
+    )
+
+
+def done(session: Session, record: InspectionRecord) -> None:
+    """A record of the asset's scheduled inspection closes its overdue alert, saying how late."""
+    schedules = select(InspectionSchedule.id).where(
+        InspectionSchedule.asset_id == record.asset_id,
+        InspectionSchedule.template_id == record.template_id,
+    )
+    for schedule_id in session.scalars(schedules):
+        stmt = select(Alert).where(
+            Alert.org_id == record.org_id,
+            Alert.kind == "inspection_overdue",
+            Alert.asset_id == record.asset_id,
+            Alert.key.startswith(f"inspection_overdue:{schedule_id}:", autoescape=True),
+            Alert.state != AlertState.RESOLVED,
+        )
+        for alert in session.scalars(stmt):
+            due = datetime.fromisoformat(alert.evidence["due_at"])
+            days = round((record.at - due).total_seconds() / 86400, 1)
+            note = f"done at {record.at.isoformat()} (record {record.id}), {days:g} days after due"
+            alerts.clear(session, record.org_id, alert.key, note)

@@ -1,0 +1,108 @@
+"""When each asset is due each inspection: an RRULE in site-local time, or a spacing in days."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access
+from server.domain.actor import current_actor
+from server.domain.clock import utcnow
+from server.domain.errors import Invalid, NotFound
+from server.domain.inspection import overdue
+from server.domain.models import InspectionRecord, InspectionSchedule, Site
+from server.domain.recurrence import Recurrence
+from server.domain.services import assets, inspection_templates, registry
+from server.domain.services.registry import Precondition
+
+SORTABLE = ("asset_id", "template_id", "created_at", "updated_at")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """Inspection schedules on the current actor's sites."""
+    stmt = access.scoped(select(InspectionSchedule), InspectionSchedule, current_actor())
+    for name in ("site_id", "asset_id", "template_id", "active", "paused"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(InspectionSchedule, name) == filters[name])
+    return stmt
+
+
+def get(session: Session, schedule_id: int) -> InspectionSchedule:
+    """One schedule on the current actor's sites."""
+    return access.get_scoped(session, InspectionSchedule, schedule_id, current_actor())
+
+
+def _check(session: Session, data: dict[str, Any], timezone: str) -> None:
+    """A rule, a spacing or both; a spacing's least days not above its most."""
+    rule, most, least = data.get("rrule"), data.get("max_days"), data.get("min_days")
+    if not rule and most is None:
+        raise Invalid("give an rrule, or max_days", {"rrule": ["an RRULE, or set max_days"]})
+    if least is not None and most is not None and least > most:
+        raise Invalid("min_days is above max_days", {"min_days": ["at most max_days"]})
+    if rule:
+        if not data.get("start_local"):
+            raise Invalid("an rrule needs start_local", {"start_local": ["YYYY-MM-DDTHH:MM"]})
+        try:
+            start = datetime.fromisoformat(data["start_local"])
+        except ValueError:
+            raise Invalid(
+                "start_local is not a local time", {"start_local": ["YYYY-MM-DDTHH:MM"]}
+            ) from None
+        if start.tzinfo is not None:
+            raise Invalid("start_local is site-local", {"start_local": ["no UTC offset"]})
+        data["start_local"] = start.isoformat(timespec="minutes")
+        now = utcnow()
+        Recurrence(rule, start, timezone).between(now, now)  # raises Invalid on a bad rule
+
+
+def create(session: Session, data: dict[str, Any]) -> InspectionSchedule:
+    """Schedule an inspection of an asset (admin, supervisor)."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    try:
+        asset = assets.get(session, data["asset_id"])
+        template = inspection_templates.get(session, data["template_id"])
+    except NotFound as error:
+        raise Invalid(error.message, {"asset_id": [error.message]}) from None
+    site = registry.site_for_write(session, actor, asset.site_id)
+    data = dict(data)
+    _check(session, data, site.timezone)
+    schedule = InspectionSchedule(
+        org_id=actor.org_id, site_id=site.id, effective_from=utcnow(), **data
+    )
+    schedule.template_id = template.id
+    return registry.create(session, schedule)
+
+
+def update(
+    session: Session, schedule_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> InspectionSchedule:
+    """Change, pause or end a schedule."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    schedule = get(session, schedule_id)
+    registry.check(precondition, schedule)
+    merged = {
+        name: data.get(name, getattr(schedule, name))
+        for name in ("rrule", "start_local", "min_days", "max_days")
+    }
+    timezone = session.get_one(Site, schedule.site_id).timezone
+    _check(session, merged, timezone)
+    data = {**data, **{k: merged[k] for k in ("start_local",) if k in data}}
+    return registry.update(session, schedule, data)
+
+
+def next_due(session: Session, schedule: InspectionSchedule) -> datetime | None:
+    """When the asset is next due this inspection."""
+    last = session.scalar(
+        select(InspectionRecord.at)
+        .where(
+            InspectionRecord.asset_id == schedule.asset_id,
+            InspectionRecord.template_id == schedule.template_id,
+        )
+        .order_by(InspectionRecord.at.desc())
+        .limit(1)
+    )
+    timezone = session.get_one(Site, schedule.site_id).timezone
+    return overdue.due_at(schedule, last, timezone)

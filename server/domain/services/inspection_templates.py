@@ -1,0 +1,128 @@
+"""Inspection templates: versioned forms, and the starter set Vigil ships with."""
+
+import copy
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access
+from server.domain.actor import current_actor
+from server.domain.errors import NotFound
+from server.domain.inspection import definition as definitions
+from server.domain.inspection.starters import STARTERS
+from server.domain.models import AssetKind, InspectionTemplate, TemplateVersion
+from server.domain.services import audit, registry
+from server.domain.services.registry import Precondition
+from server.domain.services.text import name_filter
+
+SORTABLE = ("code", "name", "created_at", "updated_at")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """The organization's templates (every role reads them: handhelds fill them in)."""
+    actor = current_actor()
+    stmt = select(InspectionTemplate).where(InspectionTemplate.org_id == actor.org_id)
+    for name in ("active", "asset_kind"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(InspectionTemplate, name) == filters[name])
+    if filters.get("q"):
+        stmt = stmt.where(
+            name_filter(
+                filters["q"],
+                InspectionTemplate.name,
+                InspectionTemplate.name_zh,
+                InspectionTemplate.code,
+            )
+        )
+    return stmt
+
+
+def get(session: Session, template_id: int) -> InspectionTemplate:
+    """One template of the actor's organization."""
+    stmt = list_query({}).where(InspectionTemplate.id == template_id)
+    return access.one_visible(session, stmt, f"inspection template {template_id}")
+
+
+def version(
+    session: Session, template: InspectionTemplate, number: int | None = None
+) -> TemplateVersion:
+    """A version of the template; the current one by default."""
+    wanted = template.version if number is None else number
+    found = session.scalar(
+        select(TemplateVersion).where(
+            TemplateVersion.template_id == template.id, TemplateVersion.version == wanted
+        )
+    )
+    if found is None:
+        raise NotFound(f"version {wanted} of inspection template {template.id} not found")
+    return found
+
+
+def create(session: Session, data: dict[str, Any]) -> InspectionTemplate:
+    """A new template with its first version (admin, supervisor)."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    data = dict(data)
+    form = data.pop("definition")
+    definitions.parse(form)
+    template = InspectionTemplate(org_id=actor.org_id, version=1, **data)
+    registry.create(session, template, {"definition": form})
+    session.add(
+        TemplateVersion(
+            template_id=template.id, version=1, definition=form, created_by=actor.user_id
+        )
+    )
+    registry.flush(session)
+    return template
+
+
+def update(
+    session: Session, template_id: int, data: dict[str, Any], precondition: Precondition = None
+) -> InspectionTemplate:
+    """Change a template; a new definition becomes a new version, older records keep theirs."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    template = get(session, template_id)
+    registry.check(precondition, template)
+    data = dict(data)
+    extra = None
+    if "definition" in data:
+        form = data.pop("definition")
+        definitions.parse(form)
+        current = version(session, template)
+        if form != current.definition:
+            template.version += 1
+            session.add(
+                TemplateVersion(
+                    template_id=template.id,
+                    version=template.version,
+                    definition=form,
+                    created_by=actor.user_id,
+                )
+            )
+            extra = {"version": [template.version - 1, template.version]}
+    return registry.update(session, template, data, extra)
+
+
+def install_starters(session: Session) -> list[InspectionTemplate]:
+    """Add the shipped templates the organization does not have yet (by code); return them all."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_REGISTRY)
+    have = {
+        t.code: t
+        for t in session.scalars(
+            select(InspectionTemplate).where(InspectionTemplate.org_id == actor.org_id)
+        )
+    }
+    installed = []
+    for starter in STARTERS:
+        found = have.get(starter["code"])
+        if found is None:
+            data = copy.deepcopy(starter)
+            kind = data["asset_kind"]
+            data["asset_kind"] = None if kind is None else AssetKind(kind)
+            found = create(session, data)
+            audit.record(session, "install_starter", found, {"code": [None, found.code]})
+        installed.append(found)
+    return installed

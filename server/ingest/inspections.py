@@ -1,0 +1,129 @@
+"""Inspection events from handhelds: placed and checked before storing, recorded right after."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from server.domain.inspection import intake
+from server.domain.inspection import values as value_checks
+from server.domain.inspection.intake import Submission
+from server.domain.models import Asset, InspectionTemplate, TemplateVersion
+
+
+@dataclass
+class Form:
+    """An inspection event whose asset, site and template version are known."""
+
+    row: Any  # the sync row: its event, column values and flags
+    asset: Asset | None
+    site_id: int
+    template: InspectionTemplate
+    version: TemplateVersion
+
+
+def resolve(
+    session: Session, org_id: int, site_ids: tuple[int, ...], rows: list[Any]
+) -> list[Form]:
+    """Find each event's asset and template version; flag what cannot be placed or is wrong."""
+    if not rows:
+        return []
+    data = [r.event.data for r in rows]
+    assets = {
+        a.id: a
+        for a in session.scalars(
+            select(Asset).where(
+                Asset.org_id == org_id,
+                Asset.id.in_({d["asset_id"] for d in data if d["asset_id"]}),
+                Asset.site_id.in_(site_ids),
+                Asset.active,
+            )
+        )
+    }
+    templates = {
+        t.id: t
+        for t in session.scalars(
+            select(InspectionTemplate).where(
+                InspectionTemplate.org_id == org_id,
+                InspectionTemplate.id.in_({d["template_id"] for d in data}),
+                InspectionTemplate.active,
+            )
+        )
+    }
+    pairs = {(d["template_id"], d["version"]) for d in data if d["template_id"] in templates}
+    versions = (
+        {
+            (v.template_id, v.version): v
+            for v in session.scalars(
+                select(TemplateVersion).where(
+                    tuple_(TemplateVersion.template_id, TemplateVersion.version).in_(pairs)
+                )
+            )
+        }
+        if pairs
+        else {}
+    )
+    forms = []
+    for row in rows:
+        form = _place(row, assets, templates, versions, site_ids)
+        if form is not None:
+            forms.append(form)
+    return forms
+
+
+def _place(
+    row: Any,
+    assets: dict[int, Asset],
+    templates: dict[int, InspectionTemplate],
+    versions: dict[tuple[int, int], TemplateVersion],
+    site_ids: tuple[int, ...],
+) -> Form | None:
+    data = row.event.data
+    template = templates.get(data["template_id"])
+    version = versions.get((data["template_id"], data["version"]))
+    if template is None or version is None:
+        row.flags.append("unknown_template")
+        return None
+    asset = assets.get(data["asset_id"]) if data["asset_id"] else None
+    if data["asset_id"] and asset is None:
+        row.flags.append("unknown_asset")
+        return None
+    site_id = asset.site_id if asset else data["site_id"]
+    if asset is None and (template.asset_kind is not None or site_id not in site_ids):
+        row.flags.append("unknown_asset")
+        return None
+    row.values["site_id"] = site_id
+    checked = value_checks.check(intake.definition(version), data["values"], data["item_photos"])
+    if checked.errors:
+        row.flags.append("inspection_item_errors")
+    if checked.missing:
+        row.flags.append("inspection_incomplete")
+    return Form(row, asset, site_id, template, version)
+
+
+def record(
+    session: Session, device_id: int, forms: list[Form], stored: dict[str, int], detect: bool
+) -> None:
+    """A record for each inspection event stored now, in the order they were done."""
+    fresh = [f for f in forms if f.row.event.uuid in stored]
+    for form in sorted(fresh, key=lambda f: f.row.values["corrected_time"]):
+        data, values = form.row.event.data, form.row.values
+        intake.take(
+            session,
+            Submission(
+                org_id=values["org_id"],
+                site_id=form.site_id,
+                asset=form.asset,
+                template=form.template,
+                version=form.version,
+                at=values["corrected_time"],
+                values=data["values"],
+                photos=data["item_photos"],
+                note=data["note"],
+                user_id=values["user_id"],
+                device_id=device_id,
+                event_id=stored[form.row.event.uuid],
+            ),
+            detect,
+        )
