@@ -126,18 +126,23 @@ def export(session: Session, asset_id: int, since: datetime, until: datetime) ->
                 [
                     at.isoformat(),
                     local,
-                    asset.name,
+                    _cell(asset.name),
                     template,
                     item,
                     value,
                     level or "",
                     record_id,
-                    inspector or "",
+                    _cell(inspector or ""),
                 ]
             )
             yield _take(buffer)
 
     return lines()
+
+
+def _cell(text: str) -> str:
+    """Names are people's input: one starting like a formula is written as text (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _take(buffer: io.StringIO) -> str:

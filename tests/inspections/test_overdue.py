@@ -1,0 +1,155 @@
+"""Inspections falling due: a skipped generator load run is flagged, and cleared when done."""
+
+from datetime import timedelta
+
+import pytest
+
+from server.domain.actor import reset_actor, set_actor
+from server.domain.clock import set_clock
+from server.domain.patrol import sweep
+from server.worker import EVALUATOR
+from tests.inspections.plant import DAY, MORNING, build_plant
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.fixture
+def plant(client, make):
+    return build_plant(client, make)
+
+
+def sweep_at(db, at):
+    set_clock(lambda: at)
+    token = set_actor(EVALUATOR)
+    try:
+        counts = sweep.run(db, at)
+        db.flush()
+        return counts
+    finally:
+        reset_actor(token)
+
+
+def load_run(**changes):
+    values = {
+        "load_pct": 45,
+        "duration_min": 35,
+        "run_hours_before": 1200.0,
+        "run_hours": 1200.8,
+        "voltage_v": 231,
+        "frequency_hz": 50.02,
+        "oil_pressure_bar": 3.4,
+        "coolant_temp_c": 82,
+        "battery_v": 13.6,
+        "ats_transferred": True,
+        "transfer_s": 7.5,
+    }
+    return values | changes
+
+
+def schedule(plant, **body):
+    template = plant.templates[body.pop("code")]
+    set_clock(lambda: MORNING - 60 * DAY)
+    response = plant.client.post(
+        "/api/v1/inspection-schedules",
+        json={"asset_id": plant.generator.id, "template_id": template["id"], **body},
+        headers=plant.supervisor,
+    )
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_a_skipped_monthly_load_run_is_overdue_then_cleared_when_done(plant, db):
+    made = schedule(plant, code="generator_monthly_load", min_days=20, max_days=40)
+    assert plant.submit("generator_monthly_load", MORNING - 43 * DAY, load_run()).status_code == 201
+    sweep_at(db, MORNING - 3 * DAY - HOUR)  # due 40 days after: not yet
+    assert plant.alerts() == []
+    sweep_at(db, MORNING)
+    (alert,) = plant.alerts()
+    assert alert["kind"] == "inspection_overdue"
+    assert alert["title"] == (
+        "1号发电机 Generator G1: 发电机月度带载试验 Generator monthly exercise under load "
+        "overdue by 3 days (due 2026-11-17 09:00)"
+    )
+    assert alert["severity"] == "medium"
+    assert alert["evidence"]["schedule_id"] == made["id"]
+    sweep_at(db, MORNING + DAY)
+    (alert,) = plant.alerts()  # the same alert, a day later
+    assert alert["evidence"]["overdue_days"] == 4
+    listed = plant.client.get(
+        f"/api/v1/inspection-schedules/{made['id']}", headers=plant.supervisor
+    ).json
+    assert listed["next_due_at"] == "2026-11-17T01:00:00+00:00"
+    done = plant.submit(
+        "generator_monthly_load",
+        MORNING + DAY + 2 * HOUR,
+        load_run(run_hours_before=1200.8, run_hours=1201.5),
+    )
+    assert done.json["status"] == "normal"
+    (alert,) = plant.alerts()
+    assert alert["state"] == "resolved"
+    assert "4.1 days after due" in alert["resolution"]
+    sweep_at(db, MORNING + 2 * DAY)
+    assert len(plant.alerts()) == 1
+
+
+def test_a_load_run_sooner_than_the_spacing_allows_is_noted(plant):
+    schedule(plant, code="generator_monthly_load", min_days=20, max_days=40)
+    plant.submit("generator_monthly_load", MORNING - 10 * DAY, load_run())
+    again = plant.submit(
+        "generator_monthly_load", MORNING, load_run(run_hours_before=1200.8, run_hours=1201.6)
+    )
+    assert again.json["findings"] == [{"code": "too_soon", "item": None, "level": "low"}]
+    (alert,) = plant.alerts()
+    assert alert["title"].endswith("done 10 days after the last one (at least 20)")
+
+
+def test_a_short_load_run_fails_its_limits(plant):
+    record = plant.submit("generator_monthly_load", MORNING, load_run(load_pct=20, duration_min=18))
+    assert sorted((f["item"], f["level"]) for f in record.json["findings"]) == [
+        ("duration_min", "warning"),
+        ("load_pct", "warning"),
+    ]
+    assert record.json["values"]["run_hours_added"] == 0.8
+
+
+def test_a_daily_round_is_overdue_once_its_grace_has_passed(plant, db):
+    template = plant.templates["substation_daily"]
+    set_clock(lambda: MORNING - 2 * DAY + HOUR)  # 10:00, just after the day's 09:00
+    response = plant.client.post(
+        "/api/v1/inspection-schedules",
+        json={
+            "asset_id": plant.transformer.id,
+            "template_id": template["id"],
+            "rrule": "FREQ=DAILY;BYHOUR=9",
+            "start_local": "2026-11-01T09:00",
+            "grace_hours": 12,
+        },
+        headers=plant.supervisor,
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["next_due_at"] == "2026-11-19T01:00:00+00:00"  # 09:00 in Shanghai
+    sweep_at(db, MORNING - DAY + 11 * HOUR)
+    assert plant.alerts() == []
+    sweep_at(db, MORNING - DAY + 13 * HOUR)
+    (alert,) = plant.alerts()
+    assert (
+        "配电房日常巡检 Substation daily round overdue by 13 h (due 2026-11-19 09:00)"
+        in (alert["title"])
+    )
+
+
+def test_a_schedule_needs_a_rule_or_a_spacing(plant):
+    template = plant.templates["generator_weekly"]
+    for body, field in [
+        ({}, "rrule"),
+        ({"rrule": "FREQ=WEEKLY"}, "start_local"),
+        ({"rrule": "FREQ=SOMETIMES", "start_local": "2026-11-01T09:00"}, "rrule"),
+        ({"min_days": 30, "max_days": 20}, "min_days"),
+    ]:
+        response = plant.client.post(
+            "/api/v1/inspection-schedules",
+            json={"asset_id": plant.generator.id, "template_id": template["id"], **body},
+            headers=plant.supervisor,
+        )
+        assert response.status_code == 422, (body, response.json)
+        assert field in str(response.json["errors"]), (body, response.json)
