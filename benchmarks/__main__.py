@@ -1,8 +1,22 @@
 """Run every benchmark; one JSON object per line on stdout."""
 
-from benchmarks import api_get_checkpoint, evaluator_history, photo_upload, qr_sheet, sync_scans
+from benchmarks import (
+    api_get_checkpoint,
+    evaluator_history,
+    inspection_sync,
+    photo_upload,
+    qr_sheet,
+    sync_scans,
+)
 
-BENCHMARKS = (api_get_checkpoint, qr_sheet, sync_scans, photo_upload, evaluator_history)
+BENCHMARKS = (
+    api_get_checkpoint,
+    qr_sheet,
+    sync_scans,
+    photo_upload,
+    evaluator_history,
+    inspection_sync,
+)
 
 if __name__ == "__main__":
     for benchmark in BENCHMARKS:

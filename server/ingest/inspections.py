@@ -21,6 +21,7 @@ class Form:
     site_id: int
     template: InspectionTemplate
     version: TemplateVersion
+    checked: value_checks.Checked
 
 
 def resolve(
@@ -99,31 +100,33 @@ def _place(
         row.flags.append("inspection_item_errors")
     if checked.missing:
         row.flags.append("inspection_incomplete")
-    return Form(row, asset, site_id, template, version)
+    return Form(row, asset, site_id, template, version, checked)
 
 
 def record(
     session: Session, device_id: int, forms: list[Form], stored: dict[str, int], detect: bool
 ) -> None:
-    """A record for each inspection event stored now, in the order they were done."""
+    """A record for each inspection event stored now, judged in the order they were done."""
     fresh = [f for f in forms if f.row.event.uuid in stored]
-    for form in sorted(fresh, key=lambda f: f.row.values["corrected_time"]):
-        data, values = form.row.event.data, form.row.values
-        intake.take(
-            session,
+    intake.take_many(
+        session,
+        [
             Submission(
-                org_id=values["org_id"],
+                org_id=form.row.values["org_id"],
                 site_id=form.site_id,
                 asset=form.asset,
                 template=form.template,
                 version=form.version,
-                at=values["corrected_time"],
-                values=data["values"],
-                photos=data["item_photos"],
-                note=data["note"],
-                user_id=values["user_id"],
+                at=form.row.values["corrected_time"],
+                values=form.row.event.data["values"],
+                photos=form.row.event.data["item_photos"],
+                note=form.row.event.data["note"],
+                user_id=form.row.values["user_id"],
                 device_id=device_id,
                 event_id=stored[form.row.event.uuid],
-            ),
-            detect,
-        )
+                checked=form.checked,
+            )
+            for form in fresh
+        ],
+        detect,
+    )

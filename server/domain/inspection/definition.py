@@ -86,6 +86,24 @@ class Definition:
     def scored(self) -> bool:
         return any(i.type == "audit" for i in self.items)
 
+    def history_keys(self) -> tuple[set[str], set[str]]:
+        """Items judged against earlier readings: (the last few suffice, a long run is needed).
+
+        Meters and levels that may not drop compare with their last reading; items judged
+        against their usual value need a run of readings, with the item they are paired with.
+        """
+        recent, deep = set(), set()
+        for item in self.items:
+            if item.type == "meter":
+                recent.add(item.key)
+            if item.max_drop is not None:
+                recent.add(item.key)
+                if item.drop_unless:
+                    recent.add(item.drop_unless)
+            if item.baseline is not None:
+                deep.update((item.key, item.baseline["similar"]))
+        return recent - deep, deep
+
 
 class _Errors:
     def __init__(self) -> None:

@@ -7,9 +7,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from server.domain.models import (
-    Alert,
     AlertSeverity,
-    AlertState,
     Asset,
     InspectionRecord,
     InspectionSchedule,
@@ -115,24 +113,3 @@ def _finding(
         user_id=schedule.assignee_id,
         asset_id=asset.id,
     )
-
-
-def done(session: Session, record: InspectionRecord) -> None:
-    """A record of the asset's scheduled inspection closes its overdue alert, saying how late."""
-    schedules = select(InspectionSchedule.id).where(
-        InspectionSchedule.asset_id == record.asset_id,
-        InspectionSchedule.template_id == record.template_id,
-    )
-    for schedule_id in session.scalars(schedules):
-        stmt = select(Alert).where(
-            Alert.org_id == record.org_id,
-            Alert.kind == "inspection_overdue",
-            Alert.asset_id == record.asset_id,
-            Alert.key.startswith(f"inspection_overdue:{schedule_id}:", autoescape=True),
-            Alert.state != AlertState.RESOLVED,
-        )
-        for alert in session.scalars(stmt):
-            due = datetime.fromisoformat(alert.evidence["due_at"])
-            days = round((record.at - due).total_seconds() / 86400, 1)
-            note = f"done at {record.at.isoformat()} (record {record.id}), {days:g} days after due"
-            alerts.clear(session, record.org_id, alert.key, note)

@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, inspect, select
+from sqlalchemy.orm import Session, lazyload, object_session
 
 from server.db import insert_new_only
 from server.domain import access
@@ -75,8 +75,8 @@ def back_to_normal(
     """A later record no longer shows the problem: a rectified alert closes, others note it."""
     now = utcnow()
     reading = {"record_id": record_id, "at": at.isoformat(), "value": value}
-    if alert.evidence.get("back_to_normal") == reading:
-        return
+    if not alert.awaiting_reading and "back_to_normal" in alert.evidence:
+        return  # noted once; the problem coming back replaces the evidence and notes again
     before = audit.snapshot(alert)
     if alert.awaiting_reading:
         note = f"follow-up reading back within bounds at {at.isoformat()} (record {record_id})"
@@ -105,7 +105,9 @@ def follow_up_failed(session: Session, alert: Alert, finding: Finding) -> None:
 
 
 def _by_key(session: Session, org_id: int, key: str) -> Alert | None:
-    return session.scalar(select(Alert).where(Alert.org_id == org_id, Alert.key == key))
+    # The evaluator only adds to an alert's history; it need not read it first.
+    stmt = select(Alert).options(lazyload(Alert.history))
+    return session.scalar(stmt.where(Alert.org_id == org_id, Alert.key == key))
 
 
 def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> Alert | None:
@@ -132,23 +134,29 @@ def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> A
     alert_id = session.scalar(stmt)
     if alert_id is None:
         return None
-    alert = session.get_one(Alert, alert_id)
+    alert = session.scalars(
+        select(Alert).options(lazyload(Alert.history)).where(Alert.id == alert_id)
+    ).one()
     _entry(alert, now, "raised", "", None)
     audit.record(session, "raise", alert, {"title": [None, alert.title]})
     return alert
 
 
 def _entry(alert: Alert, now: datetime, action: str, note: str, user_id: int | None) -> None:
-    alert.history.append(
-        AlertEntry(
-            at=now,
-            action=action,
-            user_id=user_id,
-            note=note,
-            severity=alert.severity,
-            evidence=alert.evidence,
-        )
+    entry = AlertEntry(
+        at=now,
+        action=action,
+        user_id=user_id,
+        note=note,
+        severity=alert.severity,
+        evidence=alert.evidence,
     )
+    if "history" in inspect(alert).unloaded:
+        # Not read in this session: add the line without loading the rest.
+        entry.alert_id = alert.id
+        object_session(alert).add(entry)  # type: ignore[union-attr]
+    else:
+        alert.history.append(entry)
 
 
 def _change(

@@ -1,0 +1,265 @@
+"""What judging a batch of records needs from the database, read once for the whole batch."""
+
+import bisect
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, bindparam, column, select, text, true, tuple_
+from sqlalchemy.orm import Session, aliased, lazyload
+
+from server.domain.inspection import checks
+from server.domain.inspection.checks import Point
+from server.domain.inspection.definition import NUMERIC, Bounds, Definition
+from server.domain.models import (
+    Alert,
+    AlertState,
+    AssetLimit,
+    InspectionRecord,
+    InspectionSchedule,
+    Reading,
+)
+
+HISTORY = 30  # earlier readings per item an item's usual value is taken from
+RECENT = 5  # earlier readings of other items: the last one is compared, the rest shown
+Pair = tuple[int, int]  # (asset id, template id)
+
+
+@dataclass
+class Past:
+    """An earlier record of an asset and template: when, and what it read."""
+
+    at: datetime
+    values: dict[str, Any]
+
+
+@dataclass
+class History:
+    """Each asset's recent readings, records, limits, schedules and open alerts.
+
+    Records judged in the batch are added as they are judged, so the next one sees them.
+    """
+
+    limits: dict[int, dict[str, AssetLimit]] = field(default_factory=dict)
+    series: dict[tuple[int, str], list[Point]] = field(default_factory=dict)  # latest first
+    previous: dict[Pair, list[Past]] = field(default_factory=dict)  # latest first
+    latest: dict[Pair, datetime] = field(default_factory=dict)
+    schedules: dict[Pair, list[InspectionSchedule]] = field(default_factory=dict)
+    open_alerts: dict[int, list[Alert]] = field(default_factory=lambda: defaultdict(list))
+    read: set[tuple[int, str]] = field(default_factory=set)  # series read from the database
+    _seen: set[tuple[int, str, int]] = field(default_factory=set)
+
+    def bounds(self, asset_id: int | None, form: Definition) -> dict[str, Bounds]:
+        """Each numeric item's limits: the template's, with the asset's own laid over them."""
+        own = self.limits.get(asset_id, {}) if asset_id is not None else {}
+        found = {}
+        for item in form.items:
+            if item.type not in NUMERIC:
+                continue
+            limit = own.get(item.key)
+            found[item.key] = (
+                item.bounds.merged(
+                    {"normal": limit.normal, "warning": limit.warning, "critical": limit.critical}
+                )
+                if limit
+                else item.bounds
+            )
+        return found
+
+    def series_before(
+        self, asset_id: int, form: Definition, at: datetime
+    ) -> dict[str, list[Point]]:
+        """Each numeric item's readings before `at`, latest first."""
+        found = {}
+        for item in form.items:
+            if item.type in NUMERIC:
+                points = self.series.get((asset_id, item.key), [])
+                found[item.key] = [p for p in points if p.at < at][:HISTORY]
+        return found
+
+    def read_series(
+        self, session: Session, pairs: list[tuple[int, str]], depth: int, until: datetime | None
+    ) -> None:
+        """Read the latest `depth` readings of these (asset, item) pairs into the series."""
+        columns = (Reading.asset_id, Reading.item_key, Reading.at, Reading.value, Reading.record_id)
+        touched = set()
+        for asset_id, key, at, value, record_id in _latest(
+            session, Reading, Reading.item_key, pairs, depth, until, columns
+        ):
+            # A pair read twice (the finding's recent readings) must not count a reading twice.
+            if (asset_id, key) in self.read and (asset_id, key, record_id) in self._seen:
+                continue
+            self._seen.add((asset_id, key, record_id))
+            self.series.setdefault((asset_id, key), []).append(Point(at, value, record_id))
+            touched.add((asset_id, key))
+        self.read.update(pairs)
+        for pair in touched:
+            self.series[pair].sort(key=lambda p: p.at, reverse=True)
+
+    def fetch_recent(self, session: Session, pairs: list[tuple[int, str]], per_pair: int) -> None:
+        """The recent readings shown beside a finding, for items not read up front."""
+        self.read_series(session, pairs, RECENT + per_pair, None)
+
+    def previous_before(self, pair: Pair, at: datetime) -> list[Past]:
+        return [p for p in self.previous.get(pair, []) if p.at < at]
+
+    def add(
+        self, asset_id: int, template_id: int, at: datetime, values: dict[str, Any], ref: int
+    ) -> None:
+        """A record just judged joins the history the next record of the batch sees."""
+        for key, value in values.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                _insert(self.series.setdefault((asset_id, key), []), Point(at, value, ref))
+        pair = (asset_id, template_id)
+        pasts = self.previous.setdefault(pair, [])
+        keys = [-p.at.timestamp() for p in pasts]
+        pasts.insert(bisect.bisect_left(keys, -at.timestamp()), Past(at, values))
+        if pair not in self.latest or at > self.latest[pair]:
+            self.latest[pair] = at
+
+
+def _insert(points: list[Point], point: Point) -> None:
+    keys = [-p.at.timestamp() for p in points]
+    points.insert(bisect.bisect_left(keys, -point.at.timestamp()), point)
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a batch's checks compare with, per asset: item keys, and (asset, template) pairs."""
+
+    recent: dict[int, set[str]]  # the last few readings of these items
+    deep: dict[int, set[str]]  # a long run of readings of these
+    pairs: set[Pair]
+    back: int  # earlier records of each pair (flatline, spacing)
+    per_pair: int  # records of one pair in the batch, so each still sees enough before it
+
+
+def load(session: Session, org_id: int, wanted: Wanted, until: datetime, detect: bool) -> History:
+    """Everything the batch's records need, in a few queries whose cost follows the batch."""
+    history = History()
+    assets = {a for a, _ in wanted.pairs}
+    if not assets:
+        return history
+    for limit in session.scalars(select(AssetLimit).where(AssetLimit.asset_id.in_(assets))):
+        history.limits.setdefault(limit.asset_id, {})[limit.item_key] = limit
+    if not detect:
+        return history
+    extra = wanted.per_pair
+    for keys, depth in ((wanted.recent, RECENT + extra), (wanted.deep, HISTORY + extra)):
+        history.read_series(
+            session,
+            [(a, k) for a, found in sorted(keys.items()) for k in sorted(found)],
+            depth,
+            until,
+        )
+    record = InspectionRecord
+    rows = _latest(
+        session,
+        record,
+        record.template_id,
+        sorted(wanted.pairs),
+        wanted.back + extra,
+        None,
+        (record.asset_id, record.template_id, record.at, record.values),
+    )
+    for asset_id, template_id, at, values in rows:
+        pair = (asset_id, template_id)
+        history.previous.setdefault(pair, []).append(Past(at, values))
+        if pair not in history.latest or at > history.latest[pair]:
+            history.latest[pair] = at
+    for pasts in history.previous.values():
+        pasts.sort(key=lambda p: p.at, reverse=True)
+    for schedule in session.scalars(
+        select(InspectionSchedule).where(
+            tuple_(InspectionSchedule.asset_id, InspectionSchedule.template_id).in_(wanted.pairs),
+            InspectionSchedule.active,
+        )
+    ):
+        history.schedules.setdefault((schedule.asset_id, schedule.template_id), []).append(schedule)
+    kinds = [f"inspection_{code}" for code in (*checks.LASTING, "overdue")]
+    for alert in session.scalars(
+        select(Alert)
+        .options(lazyload(Alert.history))
+        .where(
+            Alert.org_id == org_id,
+            Alert.asset_id.in_(assets),
+            Alert.kind.in_(kinds),
+            Alert.state != AlertState.RESOLVED,
+        )
+    ):
+        history.open_alerts[alert.asset_id or 0].append(alert)
+    return history
+
+
+def _wanted(dialect: str, second_is_text: bool) -> Any:
+    """The (a, b) pairs asked for, unpacked in SQL from one JSON parameter (one cached shape)."""
+    if dialect == "postgresql":
+        sql = (
+            "SELECT (e ->> 0)::int AS a, (e ->> 1) AS b "
+            if second_is_text
+            else "SELECT (e ->> 0)::int AS a, (e ->> 1)::int AS b "
+        ) + "FROM json_array_elements(CAST(:pairs AS json)) AS e"
+    else:
+        sql = (
+            "SELECT json_extract(value, '$[0]') AS a, json_extract(value, '$[1]') AS b "
+            "FROM json_each(:pairs)"
+        )
+    b_type = String() if second_is_text else Integer()
+    return text(sql).columns(column("a", Integer()), column("b", b_type)).cte("wanted")
+
+
+# Built once per shape: a statement object reused keeps its cache key, so SQLAlchemy neither
+# rebuilds nor re-keys it for every batch.
+_STATEMENTS: dict[tuple[str, str, bool, bool], Any] = {}
+
+
+def _statement(
+    dialect: str, model: Any, second: Any, text_key: bool, bounded: bool, columns: tuple[Any, ...]
+) -> Any:
+    wanted = _wanted(dialect, text_key)
+    inner = aliased(model, name="recent_rows")
+    match = [inner.asset_id == wanted.c.a, getattr(inner, second.key) == wanted.c.b]
+    if bounded:
+        match.append(inner.at <= bindparam("until", type_=inner.at.type))
+    depth = bindparam("depth", type_=Integer())
+    if dialect == "postgresql":
+        recent = (
+            select(*[getattr(inner, c.key) for c in columns])
+            .where(*match)
+            .order_by(inner.at.desc())
+            .limit(depth)
+            .lateral("recent")
+        )
+        return select(recent).select_from(wanted).join(recent, true())
+    ids = select(inner.id).where(*match).order_by(inner.at.desc()).limit(depth)
+    return select(*columns).select_from(wanted).join(model, model.id.in_(ids))
+
+
+def _latest(
+    session: Session,
+    model: Any,
+    second: Any,
+    pairs: list[tuple[int, Any]],
+    depth: int,
+    until: datetime | None,
+    columns: tuple[Any, ...],
+) -> list[Any]:
+    """The `depth` latest rows of `model` for each (asset_id, second) pair.
+
+    Each pair is an index seek (asset, second, at): the cost follows the pairs and the depth,
+    never how much history the table holds. PostgreSQL runs it as a LATERAL join; SQLite,
+    which has none, as a correlated rowid list.
+    """
+    if not pairs:
+        return []
+    dialect = session.get_bind().dialect.name
+    shape = (dialect, model.__name__, isinstance(pairs[0][1], str), until is not None)
+    stmt = _STATEMENTS.get(shape)
+    if stmt is None:
+        stmt = _STATEMENTS[shape] = _statement(dialect, model, second, shape[2], shape[3], columns)
+    params: dict[str, Any] = {"pairs": json.dumps(pairs), "depth": depth}
+    if until is not None:
+        params["until"] = until
+    return [tuple(row) for row in session.execute(stmt, params)]
