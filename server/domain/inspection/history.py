@@ -23,7 +23,9 @@ from server.domain.models import (
 )
 
 HISTORY = 30  # earlier readings per item an item's usual value is taken from
-RECENT = 5  # earlier readings of other items: the last one is compared, the rest shown
+# Meters and levels compare with their last reading (and a meter with the one before a level's
+# last): two each suffice.
+LAST = 2
 Pair = tuple[int, int]  # (asset id, template id)
 
 
@@ -48,7 +50,8 @@ class History:
     latest: dict[Pair, datetime] = field(default_factory=dict)
     schedules: dict[Pair, list[InspectionSchedule]] = field(default_factory=dict)
     open_alerts: dict[int, list[Alert]] = field(default_factory=lambda: defaultdict(list))
-    read: set[tuple[int, str]] = field(default_factory=set)  # series read from the database
+    # How deep each (asset, item) series was read from the database.
+    read: dict[tuple[int, str], int] = field(default_factory=dict)
     _seen: set[tuple[int, str, int]] = field(default_factory=set)
 
     def bounds(self, asset_id: int | None, form: Definition) -> dict[str, Bounds]:
@@ -89,18 +92,19 @@ class History:
             session, Reading, Reading.item_key, pairs, depth, until, columns
         ):
             # A pair read twice (the finding's recent readings) must not count a reading twice.
-            if (asset_id, key) in self.read and (asset_id, key, record_id) in self._seen:
+            if (asset_id, key, record_id) in self._seen:
                 continue
             self._seen.add((asset_id, key, record_id))
             self.series.setdefault((asset_id, key), []).append(Point(at, value, record_id))
             touched.add((asset_id, key))
-        self.read.update(pairs)
+        for pair in pairs:
+            self.read[pair] = max(depth, self.read.get(pair, 0))
         for pair in touched:
             self.series[pair].sort(key=lambda p: p.at, reverse=True)
 
     def fetch_recent(self, session: Session, pairs: list[tuple[int, str]], per_pair: int) -> None:
         """The recent readings shown beside a finding, for items not read up front."""
-        self.read_series(session, pairs, RECENT + per_pair, None)
+        self.read_series(session, pairs, checks.RECENT + per_pair, None)
 
     def previous_before(self, pair: Pair, at: datetime) -> list[Past]:
         return [p for p in self.previous.get(pair, []) if p.at < at]
@@ -147,7 +151,7 @@ def load(session: Session, org_id: int, wanted: Wanted, until: datetime, detect:
     if not detect:
         return history
     extra = wanted.per_pair
-    for keys, depth in ((wanted.recent, RECENT + extra), (wanted.deep, HISTORY + extra)):
+    for keys, depth in ((wanted.recent, LAST + extra), (wanted.deep, HISTORY + extra)):
         history.read_series(
             session,
             [(a, k) for a, found in sorted(keys.items()) for k in sorted(found)],

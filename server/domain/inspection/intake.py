@@ -217,7 +217,7 @@ def _recent_beside_findings(
         for p in problems
         if p.code == "out_of_bounds"
         and row["asset_id"] is not None
-        and (row["asset_id"], p.item) not in history.read
+        and history.read.get((row["asset_id"], p.item), 0) < checks.RECENT + per_pair
     }
     if not wanted:
         return
