@@ -133,10 +133,21 @@ def test_demo_has_a_week_of_rounds_with_real_alerts_and_incident_photos(fresh_ap
         "round_task",
         "far_scan",
         "guard_inactive",
+        # The plant room's four weeks of inspections.
+        "inspection_out_of_bounds",
+        "inspection_above_usual",
+        "inspection_unexplained_drop",
+        "inspection_check_failed",
+        "inspection_overdue",
     }
     assert len({a.key for a in found}) == len(found)
-    (closed,) = [a for a in found if a.resolved_by is not None]
-    assert closed.kind == "round_missed" and "retrained" in closed.resolution
+    closed = {a.kind: a.resolution for a in found if a.resolved_by is not None}
+    assert set(closed) == {"round_missed", "inspection_check_failed"}
+    assert "retrained" in closed["round_missed"]
+    battery = [a for a in found if a.evidence.get("item") == "battery_v"]
+    assert [a.evidence["value"] for a in battery] == [11.8]
+    (late,) = [a for a in found if a.kind == "inspection_overdue"]
+    assert "overdue by 3 days" in late.title
     assert any(a.state is AlertState.ACKNOWLEDGED for a in found)
     silences = sorted(
         (a.severity.value, a.state.value) for a in found if a.kind == "guard_inactive"

@@ -29,7 +29,7 @@ from server.domain.models import (
 )
 from server.domain.patrol import rounds, sweep
 from server.domain.services import alerts, demo, enrollment, photos, tags
-from server.ingest import demo_week, sync
+from server.ingest import demo_plant, demo_week, sync
 from server.ingest.demo_week import Stop, Walker
 from server.storage import BlobStore
 from server.worker import EVALUATOR
@@ -64,6 +64,8 @@ def load(session: Session, blobs: BlobStore) -> None:
         device, _ = enrollment.enroll(session, code, serial, label)
         device.enrolled_at = begun - timedelta(days=1)
         handhelds.append(device)
+    # The plant room's last four weeks come first: they are the older story.
+    demo_plant.load(session, org.id, now)
     plans = list(session.scalars(select(Schedule).where(Schedule.org_id == org.id)))
     for plan in plans:
         plan.effective_from = begun  # as if scheduled a week ago
@@ -184,6 +186,15 @@ def _follow_up(session: Session, org_id: int, now: datetime) -> None:
                 "与张伟谈话：04:00 在岗亭睡着。已警告并重新培训，夜班增加04:00电话抽查。"
                 "Spoke with Zhang Wei: fell asleep in the guardhouse. Warned and retrained; "
                 "night shift now gets a 04:00 phone check.",
+            )
+        guard = session.scalar(
+            select(Alert).where(Alert.kind == "inspection_check_failed").order_by(Alert.id)
+        )
+        if guard is not None:
+            alerts.resolve(
+                session,
+                guard.id,
+                "补装防鼠板并检查电缆孔封堵 Rodent guard refitted; cable holes checked and sealed.",
             )
         skipped = session.scalar(
             select(Alert).where(Alert.kind == "round_incomplete").order_by(Alert.id.desc())

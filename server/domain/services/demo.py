@@ -6,9 +6,12 @@ from sqlalchemy.orm import Session
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.models import Organization
 from server.domain.services import (
+    asset_limits,
     assets,
     checkpoints,
     devices,
+    inspection_schedules,
+    inspection_templates,
     organizations,
     routes,
     schedules,
@@ -257,6 +260,47 @@ def _fill(session: Session) -> None:
     for serial, label in (("HT-0001", "巡更机 1 Handheld 1"), ("HT-0002", "巡更机 2 Handheld 2")):
         devices.create(session, {"serial": serial, "label": label, "site_ids": [site.id]})
     _patrols(session, site.id)
+    _inspections(session)
+
+
+# (asset code, template code, schedule): the plant room's inspection plan.
+INSPECTIONS = [
+    (
+        "G1",
+        "generator_weekly",
+        {"rrule": "FREQ=WEEKLY;BYDAY=MO", "start_local": "2026-01-05T10:00", "grace_hours": 24},
+    ),
+    # NFPA 110 "monthly": 20 to 40 days after the one before.
+    ("G1", "generator_monthly_load", {"min_days": 20, "max_days": 40}),
+    (
+        "T1",
+        "substation_daily",
+        {"rrule": "FREQ=DAILY", "start_local": "2026-01-01T09:00", "grace_hours": 12},
+    ),
+]
+
+
+def _inspections(session: Session) -> None:
+    """The starter forms, the plant room's schedules, and the transformer maker's limits."""
+    forms = {t.code: t for t in inspection_templates.install_starters(session)}
+    plant = {a.code: a for a in session.scalars(assets.list_query({}))}
+    for code, form, plan in INSPECTIONS:
+        schedule = {"asset_id": plant[code].id, "template_id": forms[form].id}
+        if "rrule" in plan:
+            schedule["start_local"] = (
+                "2026-01-05T" + plan["rrule"].rsplit("=", 1)[1].zfill(2) + ":00"
+            )
+        inspection_schedules.create(session, schedule | plan)
+    asset_limits.put(
+        session,
+        plant["T1"].id,
+        "winding_temp_c",
+        {
+            "warning": [None, 130],
+            "critical": [None, 150],
+            "note": "示例：按厂家说明书 example: alarm and trip as the maker's manual sets them",
+        },
+    )
 
 
 def _patrols(session: Session, site_id: int) -> None:
