@@ -16,6 +16,7 @@ from server.domain.inspection.definition import NUMERIC, Bounds, Definition
 from server.domain.models import (
     Alert,
     AlertState,
+    Asset,
     AssetLimit,
     InspectionRecord,
     InspectionSchedule,
@@ -150,6 +151,11 @@ def load(session: Session, org_id: int, wanted: Wanted, until: datetime, detect:
         history.limits.setdefault(limit.asset_id, {})[limit.item_key] = limit
     if not detect:
         return history
+    # Two batches about one asset at once (two handhelds, or a handheld and the API) would
+    # each find no alert for a new problem and raise two: the second waits for the first.
+    session.execute(
+        select(Asset.id).where(Asset.id.in_(assets)).order_by(Asset.id).with_for_update()
+    )
     extra = wanted.per_pair
     for keys, depth in ((wanted.recent, LAST + extra), (wanted.deep, HISTORY + extra)):
         history.read_series(
