@@ -1,5 +1,7 @@
 """inspection.sync: inspection records per second through device sync, detection on and off."""
 
+import functools
+import json
 import os
 import random
 import statistics
@@ -7,17 +9,20 @@ import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import httpx
 
 from benchmarks import seed
 from benchmarks.report import emit
-from device_protocol.events import parse_batch
+from device_protocol.client import Handheld
 from server import create_app, migrate
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import reset_clock, set_clock
 from server.domain.inspection import intake
 from server.domain.inspection.intake import Submission
-from server.domain.models import Asset, AssetKind, Device, TemplateVersion
-from server.domain.services import inspection_templates
+from server.domain.models import Asset, AssetKind, TemplateVersion
+from server.domain.services import enrollment, inspection_templates
 from server.ingest import sync
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -81,9 +86,11 @@ def _world():
         finally:
             reset_clock()
             reset_actor(token)
-        device = Device(org_id=org.id, serial="BENCH", enrolled_at=NOW - timedelta(days=400))
-        device.sites = [site]
-        session.add(device)
+        token = set_actor(Actor(None, org.id, Role.ADMIN, label="bench"))
+        try:
+            _, code = enrollment.create_code(session, site.id)
+        finally:
+            reset_actor(token)
         session.commit()
         batches = [
             [
@@ -98,50 +105,57 @@ def _world():
                 }
                 for n in range(BATCH)
             ]
-            for r in range(ROUNDS)
+            for r in range(ROUNDS * 2)
         ]
-        return app, device.id, batches
+        return app, code, batches
 
 
-def _seconds(app, device_id, events, detect: bool) -> float:
-    """One batch through sync, rolled back after, so every run starts from the same history."""
-    vigil = app.extensions["vigil"]
-    with vigil.sessionmaker() as session:
-        device = session.get(Device, device_id)
-        body = {"sent_at": (NOW + timedelta(minutes=1)).isoformat(), "events": events}
-        start = time.perf_counter()
-        batch = parse_batch(body)
-        results, _ = sync.process(session, device, batch, NOW + timedelta(minutes=1), detect)
-        session.flush()
-        elapsed = time.perf_counter() - start
-        assert all(r.status == "accepted" for r in results), results
-        session.rollback()
+def _post(http, headers, events, at) -> float:
+    """One batch through POST /api/v1/device/sync as of `at`; the seconds it took."""
+    set_clock(lambda: at)
+    body = json.dumps({"sent_at": at.isoformat(), "events": events})
+    start = time.perf_counter()
+    response = http.post("/api/v1/device/sync", content=body, headers=headers)
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, response.text
+    assert all(r["status"] == "accepted" for r in response.json()["results"])
     return elapsed
 
 
 def run() -> None:
-    app, device_id, batches = _world()
-    set_clock(lambda: NOW + timedelta(minutes=1))
-    token = set_actor(Actor(None, 0, Role.GUARD, label="bench device"))
+    app, code, batches = _world()
+    http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bench")
+    device = Handheld(http)
+    set_clock(lambda: NOW)
     try:
-        on, off = [], []
-        for events in batches:  # interleaved, so drift hits both alike
-            on.append(_seconds(app, device_id, events, detect=True))
-            off.append(_seconds(app, device_id, events, detect=False))
+        device.enroll(code, "BENCH-INSPECT")
+        headers = device._headers() | {"Content-Type": "application/json"}
+        store_only = functools.partial(sync.process, detect=False)
+        judged, stored = [], []
+        for n, events in enumerate(batches):  # alternating, so drift hits both alike
+            at = NOW + timedelta(hours=n + 1)
+            for event in events:
+                event["device_time"] = (at - timedelta(minutes=1)).isoformat()
+            if n % 2:
+                with mock.patch.object(sync, "process", store_only):
+                    stored.append(_post(http, headers, events, at))
+            else:
+                judged.append(_post(http, headers, events, at))
     finally:
-        reset_actor(token)
         reset_clock()
         app.extensions["vigil"].engine.dispose()
-    rate_on, rate_off = BATCH / statistics.median(on), BATCH / statistics.median(off)
+    rate_on, rate_off = BATCH / statistics.median(judged), BATCH / statistics.median(stored)
     emit(
         "inspection.sync",
         rate_on,
         "records/s",
         rate_off,
         f"batches of {BATCH} generator weekly inspections (one per generator, about one in "
-        "twenty abnormal) through the sync ingest: parse, place, check, store each record and "
-        f"its readings; {ASSETS} generators with {HISTORY} weeks of history each. Detection on: "
-        "limits, meter, fuel-drop, flatline and spacing checks against each asset's history, "
-        "alerts raised, updated and settled; baseline: the same batches with detection off",
+        "twenty abnormal) through POST /api/v1/device/sync (in-process WSGI, SQLite file): "
+        "parse, place, check, store each record and its readings, commit; "
+        f"{ASSETS} generators with {HISTORY} weeks of history each. Detection on: limits, meter, "
+        "fuel-drop, flatline and spacing checks against each asset's history, alerts raised, "
+        "updated and settled; baseline: alternate batches with detection off. "
+        "ratio = baseline rate / our rate",
         ratio=rate_off / rate_on,
     )

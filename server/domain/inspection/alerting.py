@@ -53,39 +53,51 @@ def apply(
     still = set()
     for problem in problems:
         prefix = _episode_prefix(problem, record)
-        ongoing = _ongoing(history, record, prefix) if problem.lasting else None
         if not problem.lasting:
             key = f"inspection_{problem.code}:{record.id}:{problem.item or '-'}"
-        else:
-            key = ongoing.key if ongoing else f"{prefix}{record.id}"
+            alerts.raise_new(
+                session, record.org_id, _finding(problem, record, subject, template_code, form, key)
+            )
+            continue
+        still.add(prefix)
+        ongoing = _ongoing(session, history, record, prefix)
+        key = ongoing.key if ongoing else f"{prefix}{record.id}"
         finding = _finding(problem, record, subject, template_code, form, key)
-        if ongoing is not None and ongoing.awaiting_reading:
+        finding.subject = prefix.rstrip(":")
+        if ongoing is None:
+            alert = alerts.raise_new(session, record.org_id, finding)
+            history.spells[finding.subject] = alert
+            if record.asset_id is not None:
+                history.open_alerts[record.asset_id].append(alert)
+        elif ongoing.awaiting_reading:
             alerts.follow_up_failed(session, ongoing, finding)
         else:
-            alert = alerts.raise_or_update(session, record.org_id, finding)
-            if problem.lasting and ongoing is None and record.asset_id is not None:
-                history.open_alerts[record.asset_id].append(alert)
-        still.add(prefix)
+            alerts.update(session, ongoing, finding)
     if latest and record.asset_id is not None:
         _settle(session, record, form, still, history)
         _done(session, record, history)
 
 
-def _where(record: Stored) -> str:
-    """What a record is about, in alert keys: the asset, or the site for site-wide forms."""
-    return str(record.asset_id) if record.asset_id is not None else f"s{record.site_id}"
+def subject_of(problem: Problem, asset_id: int | None, site_id: int, template_id: int) -> str:
+    """What a lasting problem is about: its kind, the asset (or site), and the item (or form)."""
+    where = str(asset_id) if asset_id is not None else f"s{site_id}"
+    return f"inspection_{problem.code}:{where}:{problem.item or f't{template_id}'}"
 
 
 def _episode_prefix(problem: Problem, record: Stored) -> str:
-    subject = problem.item or f"t{record.template_id}"
-    return f"inspection_{problem.code}:{_where(record)}:{subject}:"
+    return subject_of(problem, record.asset_id, record.site_id, record.template_id) + ":"
 
 
-def _ongoing(history: History, record: Stored, prefix: str) -> Alert | None:
-    if record.asset_id is None:
-        return None
-    spells = [a for a in history.open_alerts.get(record.asset_id, []) if a.key.startswith(prefix)]
-    return max(spells, key=lambda a: a.id) if spells else None
+def _ongoing(session: Session, history: History, record: Stored, prefix: str) -> Alert | None:
+    """The open alert of this problem's spell, as the batch read or raised it."""
+    subject = prefix.rstrip(":")
+    if subject not in history.spells:
+        history.read_alerts(session, record.org_id, set(), {subject})
+    found = history.spells[subject]
+    known = history.open_alerts[record.asset_id or 0]
+    if found is not None and all(a.id != found.id for a in known):
+        known.append(found)
+    return found
 
 
 def _settle(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, column, select, text, true, tuple_
+from sqlalchemy import Integer, String, and_, bindparam, column, or_, select, text, true, tuple_
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from server.domain.inspection import checks
@@ -49,8 +49,11 @@ class History:
     series: dict[tuple[int, str], list[Point]] = field(default_factory=dict)  # latest first
     previous: dict[Pair, list[Past]] = field(default_factory=dict)  # latest first
     latest: dict[Pair, datetime] = field(default_factory=dict)
-    schedules: dict[Pair, list[InspectionSchedule]] = field(default_factory=dict)
+    # Each pair's schedules: rows of (id, asset_id, template_id, min_days).
+    schedules: dict[Pair, list[Any]] = field(default_factory=dict)
     open_alerts: dict[int, list[Alert]] = field(default_factory=lambda: defaultdict(list))
+    # The open alert of each lasting problem's subject (None: none), as this batch knows it.
+    spells: dict[str, Alert | None] = field(default_factory=dict)
     # How deep each (asset, item) series was read from the database.
     read: dict[tuple[int, str], int] = field(default_factory=dict)
     _seen: set[tuple[int, str, int]] = field(default_factory=set)
@@ -79,8 +82,13 @@ class History:
         found = {}
         for item in form.items:
             if item.type in NUMERIC:
-                points = self.series.get((asset_id, item.key), [])
-                found[item.key] = [p for p in points if p.at < at][:HISTORY]
+                points = self.series.get((asset_id, item.key))
+                if not points:
+                    found[item.key] = []
+                elif points[0].at < at:  # the usual case: all of it is older
+                    found[item.key] = points[:HISTORY]
+                else:
+                    found[item.key] = [p for p in points if p.at < at][:HISTORY]
         return found
 
     def read_series(
@@ -107,6 +115,33 @@ class History:
         """The recent readings shown beside a finding, for items not read up front."""
         self.read_series(session, pairs, checks.RECENT + per_pair, None)
 
+    def read_alerts(
+        self, session: Session, org_id: int, assets: set[int], subjects: set[str]
+    ) -> None:
+        """In one query: the open alerts the batch's records may settle, and the open alert
+        about each lasting problem they show (None when there is none).
+
+        Settled means overdue ones, rectified ones waiting for a reading, and lasting ones not
+        yet seen back to normal; those already noted matter only when their problem is back.
+        """
+        wanted = subjects - set(self.spells)
+        unsettled = and_(
+            Alert.asset_id.in_(assets),
+            or_(
+                Alert.kind == "inspection_overdue",
+                Alert.awaiting_reading,
+                Alert.evidence["back_to_normal"].as_string().is_(None),
+            ),
+        )
+        stmt = _open_alerts(org_id, assets).where(or_(unsettled, Alert.subject.in_(wanted)))
+        self.spells.update(dict.fromkeys(wanted))
+        for alert in session.scalars(stmt.order_by(Alert.id)):
+            if alert.subject in wanted:
+                self.spells[alert.subject] = alert  # the latest wins
+            known = self.open_alerts[alert.asset_id or 0]
+            if all(a.id != alert.id for a in known):
+                known.append(alert)
+
     def previous_before(self, pair: Pair, at: datetime) -> list[Past]:
         return [p for p in self.previous.get(pair, []) if p.at < at]
 
@@ -119,13 +154,19 @@ class History:
                 _insert(self.series.setdefault((asset_id, key), []), Point(at, value, ref))
         pair = (asset_id, template_id)
         pasts = self.previous.setdefault(pair, [])
-        keys = [-p.at.timestamp() for p in pasts]
-        pasts.insert(bisect.bisect_left(keys, -at.timestamp()), Past(at, values))
+        if not pasts or at >= pasts[0].at:
+            pasts.insert(0, Past(at, values))
+        else:
+            keys = [-p.at.timestamp() for p in pasts]
+            pasts.insert(bisect.bisect_left(keys, -at.timestamp()), Past(at, values))
         if pair not in self.latest or at > self.latest[pair]:
             self.latest[pair] = at
 
 
 def _insert(points: list[Point], point: Point) -> None:
+    if not points or point.at >= points[0].at:  # the usual case: the newest yet
+        points.insert(0, point)
+        return
     keys = [-p.at.timestamp() for p in points]
     points.insert(bisect.bisect_left(keys, -point.at.timestamp()), point)
 
@@ -151,12 +192,14 @@ def load(session: Session, org_id: int, wanted: Wanted, until: datetime, detect:
         history.limits.setdefault(limit.asset_id, {})[limit.item_key] = limit
     if not detect:
         return history
-    # Two batches about one asset at once (two handhelds, or a handheld and the API) would
-    # each find no alert for a new problem and raise two: the second waits for the first.
-    session.execute(
-        select(Asset.id).where(Asset.id.in_(assets)).order_by(Asset.id).with_for_update()
-    )
-    extra = wanted.per_pair
+    if session.get_bind().dialect.name == "postgresql":
+        # Two batches about one asset at once (two handhelds, or a handheld and the API) would
+        # each find no alert for a new problem and raise two: the second waits for the first.
+        # SQLite needs no lock: its writers already take turns.
+        session.execute(
+            select(Asset.id).where(Asset.id.in_(assets)).order_by(Asset.id).with_for_update()
+        )
+    extra = wanted.per_pair - 1  # the batch's other records of a pair may come before it
     for keys, depth in ((wanted.recent, LAST + extra), (wanted.deep, HISTORY + extra)):
         history.read_series(
             session,
@@ -181,26 +224,31 @@ def load(session: Session, org_id: int, wanted: Wanted, until: datetime, detect:
             history.latest[pair] = at
     for pasts in history.previous.values():
         pasts.sort(key=lambda p: p.at, reverse=True)
-    for schedule in session.scalars(
-        select(InspectionSchedule).where(
-            tuple_(InspectionSchedule.asset_id, InspectionSchedule.template_id).in_(wanted.pairs),
-            InspectionSchedule.active,
-        )
-    ):
+    planned = select(
+        InspectionSchedule.id,
+        InspectionSchedule.asset_id,
+        InspectionSchedule.template_id,
+        InspectionSchedule.min_days,
+    ).where(
+        tuple_(InspectionSchedule.asset_id, InspectionSchedule.template_id).in_(wanted.pairs),
+        InspectionSchedule.active,
+    )
+    for schedule in session.connection().execute(planned):
         history.schedules.setdefault((schedule.asset_id, schedule.template_id), []).append(schedule)
+    return history
+
+
+def _open_alerts(org_id: int, assets: set[int]) -> Any:
     kinds = [f"inspection_{code}" for code in (*checks.LASTING, "overdue")]
-    for alert in session.scalars(
+    return (
         select(Alert)
         .options(lazyload(Alert.history))
         .where(
             Alert.org_id == org_id,
-            Alert.asset_id.in_(assets),
             Alert.kind.in_(kinds),
             Alert.state != AlertState.RESOLVED,
         )
-    ):
-        history.open_alerts[alert.asset_id or 0].append(alert)
-    return history
+    )
 
 
 def _wanted(dialect: str, second_is_text: bool) -> Any:
@@ -272,4 +320,5 @@ def _latest(
     params: dict[str, Any] = {"pairs": json.dumps(pairs), "depth": depth}
     if until is not None:
         params["until"] = until
-    return [tuple(row) for row in session.execute(stmt, params)]
+    # Plain rows: the Core connection skips the ORM's per-statement work.
+    return list(session.connection().execute(stmt, params))

@@ -116,6 +116,13 @@ def take_many(session: Session, sent: list[Submission], detect: bool = True) -> 
     if readings:
         session.execute(insert(Reading), readings)
     if detect:
+        subjects = {
+            alerting.subject_of(p, row["asset_id"], row["site_id"], row["template_id"])
+            for _, row, _, _, problems, _ in judged
+            for p in problems
+            if p.lasting
+        }
+        history.read_alerts(session, sent[0].org_id, {a for a, _ in pairs}, subjects)
         for (index, row, _, form, problems, latest), record_id in zip(judged, ids, strict=True):
             if problems or latest:
                 sent_one = sent[index]

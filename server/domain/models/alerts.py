@@ -36,12 +36,16 @@ class Alert(Tenanted, Base):
     __table_args__ = (
         UniqueConstraint("org_id", "key"),
         Index("ix_alerts_site_raised", "site_id", "raised_at"),
+        Index("ix_alerts_subject", "org_id", "subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
     # What problem this is, e.g. 'round_missed:42': the de-duplication key.
     key: Mapped[str] = mapped_column(String(200))
+    # For a problem that lasts from record to record (a reading out of bounds), what it is
+    # about; the open alert with this subject is the one a new record continues.
+    subject: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(40))
     severity: Mapped[AlertSeverity] = mapped_column(str_enum(AlertSeverity, 16))
     state: Mapped[AlertState] = mapped_column(str_enum(AlertState, 16), default=AlertState.OPEN)

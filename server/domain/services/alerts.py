@@ -34,6 +34,26 @@ class Finding:
     user_id: int | None = None
     event_id: int | None = None
     asset_id: int | None = None
+    subject: str | None = None  # what a lasting problem is about (see Alert.subject)
+
+
+def raise_new(session: Session, org_id: int, finding: Finding) -> Alert:
+    """An alert for a problem found for the first time under a key no one else can make."""
+    now = utcnow()
+    alert = Alert(org_id=org_id, **_columns(finding, now))
+    session.add(alert)
+    session.flush()
+    _entry(alert, now, "raised", "", None)
+    audit.record(session, "raise", alert, {"title": [None, alert.title]})
+    return alert
+
+
+def update(session: Session, alert: Alert, finding: Finding) -> None:
+    """The problem is found again: keep its alert current (a closed one stays closed)."""
+    if alert.state is AlertState.RESOLVED:
+        return
+    if alert.severity != finding.severity or alert.evidence != finding.evidence:
+        _change(session, alert, utcnow(), "updated", "", finding)
 
 
 def raise_or_update(session: Session, org_id: int, finding: Finding) -> Alert:
@@ -110,10 +130,10 @@ def _by_key(session: Session, org_id: int, key: str) -> Alert | None:
     return session.scalar(stmt.where(Alert.org_id == org_id, Alert.key == key))
 
 
-def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> Alert | None:
-    values = {
-        "org_id": org_id,
+def _columns(finding: Finding, now: datetime) -> dict[str, Any]:
+    return {
         "key": finding.key,
+        "subject": finding.subject,
         "kind": finding.kind,
         "severity": finding.severity,
         "state": AlertState.OPEN,
@@ -129,6 +149,10 @@ def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> A
         "raised_at": now,
         "updated_at": now,
     }
+
+
+def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> Alert | None:
+    values = {"org_id": org_id, **_columns(finding, now)}
     # Two evaluators may find the same problem at once: the unique key lets one row in.
     stmt = insert_new_only(session, Alert, "org_id", "key").values(values).returning(Alert.id)
     alert_id = session.scalar(stmt)
