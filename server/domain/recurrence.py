@@ -160,3 +160,16 @@ def parse_exdates(values: tuple[str, ...] | list[str]) -> tuple[set[date], set[d
                 {"exdates": [f"{value}: {error}"]},
             ) from None
     return days, moments
+
+
+def local_start(value: str) -> datetime:
+    """A schedule's start in site-local wall time ('2026-11-01T22:00'); Invalid if it is not."""
+    try:
+        start = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(
+            "start_local is not a local time", {"start_local": ["YYYY-MM-DDTHH:MM"]}
+        ) from None
+    if start.tzinfo is not None:
+        raise Invalid("start_local is site-local", {"start_local": ["no UTC offset"]})
+    return start

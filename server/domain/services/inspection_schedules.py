@@ -12,7 +12,7 @@ from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
 from server.domain.inspection import overdue
 from server.domain.models import InspectionRecord, InspectionSchedule, Site
-from server.domain.recurrence import Recurrence
+from server.domain.recurrence import Recurrence, local_start
 from server.domain.services import assets, inspection_templates, registry
 from server.domain.services.registry import Precondition
 
@@ -43,14 +43,7 @@ def _check(session: Session, data: dict[str, Any], timezone: str) -> None:
     if rule:
         if not data.get("start_local"):
             raise Invalid("an rrule needs start_local", {"start_local": ["YYYY-MM-DDTHH:MM"]})
-        try:
-            start = datetime.fromisoformat(data["start_local"])
-        except ValueError:
-            raise Invalid(
-                "start_local is not a local time", {"start_local": ["YYYY-MM-DDTHH:MM"]}
-            ) from None
-        if start.tzinfo is not None:
-            raise Invalid("start_local is site-local", {"start_local": ["no UTC offset"]})
+        start = local_start(data["start_local"])
         data["start_local"] = start.isoformat(timespec="minutes")
         now = utcnow()
         Recurrence(rule, start, timezone).between(now, now)  # raises Invalid on a bad rule

@@ -12,7 +12,7 @@ from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
 from server.domain.models import Schedule, Site, User
 from server.domain.patrol import rounds
-from server.domain.recurrence import GapPolicy, Occurrence, Recurrence
+from server.domain.recurrence import GapPolicy, Occurrence, Recurrence, local_start
 from server.domain.services import registry, sites
 from server.domain.services import routes as route_service
 from server.domain.services.registry import Precondition
@@ -56,14 +56,7 @@ def get(session: Session, schedule_id: int) -> Schedule:
 
 def _check_rule(data: dict[str, Any], timezone: str) -> Recurrence:
     """The rule, checked: expanding it once finds any error in it, the start or the exceptions."""
-    try:
-        start = datetime.fromisoformat(data["start_local"])
-    except ValueError:
-        raise Invalid(
-            "start_local is not a local time", {"start_local": ["YYYY-MM-DDTHH:MM"]}
-        ) from None
-    if start.tzinfo is not None:
-        raise Invalid("start_local is site-local", {"start_local": ["no UTC offset"]})
+    start = local_start(data["start_local"])
     data["start_local"] = start.isoformat(timespec="minutes")
     rule = Recurrence(
         data["rrule"], start, timezone, tuple(data.get("exdates", ())), data["gap_policy"]
