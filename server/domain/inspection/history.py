@@ -125,17 +125,9 @@ class History:
         yet seen back to normal; those already noted matter only when their problem is back.
         """
         wanted = subjects - set(self.spells)
-        unsettled = and_(
-            Alert.asset_id.in_(assets),
-            or_(
-                Alert.kind == "inspection_overdue",
-                Alert.awaiting_reading,
-                Alert.evidence["back_to_normal"].as_string().is_(None),
-            ),
-        )
-        stmt = _open_alerts(org_id, assets).where(or_(unsettled, Alert.subject.in_(wanted)))
+        params = {"org_id": org_id, "assets": sorted(assets), "subjects": sorted(wanted)}
         self.spells.update(dict.fromkeys(wanted))
-        for alert in session.scalars(stmt.order_by(Alert.id)):
+        for alert in session.scalars(_OPEN_ALERTS, params):
             if alert.subject in wanted:
                 self.spells[alert.subject] = alert  # the latest wins
             known = self.open_alerts[alert.asset_id or 0]
@@ -224,31 +216,46 @@ def load(session: Session, org_id: int, wanted: Wanted, until: datetime, detect:
             history.latest[pair] = at
     for pasts in history.previous.values():
         pasts.sort(key=lambda p: p.at, reverse=True)
-    planned = select(
-        InspectionSchedule.id,
-        InspectionSchedule.asset_id,
-        InspectionSchedule.template_id,
-        InspectionSchedule.min_days,
-    ).where(
-        tuple_(InspectionSchedule.asset_id, InspectionSchedule.template_id).in_(wanted.pairs),
-        InspectionSchedule.active,
-    )
-    for schedule in session.connection().execute(planned):
+    planned = session.connection().execute(_SCHEDULES, {"pairs": sorted(wanted.pairs)})
+    for schedule in planned:
         history.schedules.setdefault((schedule.asset_id, schedule.template_id), []).append(schedule)
     return history
 
 
-def _open_alerts(org_id: int, assets: set[int]) -> Any:
-    kinds = [f"inspection_{code}" for code in (*checks.LASTING, "overdue")]
-    return (
-        select(Alert)
-        .options(lazyload(Alert.history))
-        .where(
-            Alert.org_id == org_id,
-            Alert.kind.in_(kinds),
-            Alert.state != AlertState.RESOLVED,
-        )
+_SCHEDULES = select(
+    InspectionSchedule.id,
+    InspectionSchedule.asset_id,
+    InspectionSchedule.template_id,
+    InspectionSchedule.min_days,
+).where(
+    tuple_(InspectionSchedule.asset_id, InspectionSchedule.template_id).in_(
+        bindparam("pairs", expanding=True)
+    ),
+    InspectionSchedule.active,
+)
+# Built once: the open alerts a batch may settle or continue. A statement reused keeps its
+# cache key, where building this one afresh per batch cost as much as running it.
+_OPEN_ALERTS = (
+    select(Alert)
+    .options(lazyload(Alert.history))
+    .where(
+        Alert.org_id == bindparam("org_id"),
+        Alert.kind.in_([f"inspection_{code}" for code in (*checks.LASTING, "overdue")]),
+        Alert.state != AlertState.RESOLVED,
+        or_(
+            and_(
+                Alert.asset_id.in_(bindparam("assets", expanding=True)),
+                or_(
+                    Alert.kind == "inspection_overdue",
+                    Alert.awaiting_reading,
+                    Alert.evidence["back_to_normal"].as_string().is_(None),
+                ),
+            ),
+            Alert.subject.in_(bindparam("subjects", expanding=True)),
+        ),
     )
+    .order_by(Alert.id)
+)
 
 
 def _wanted(dialect: str, second_is_text: bool) -> Any:
