@@ -29,7 +29,7 @@ run: $(VENV)/.run-deps
 	@echo "Vigil on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	@# The evaluator (rounds, alerts) runs beside the web workers and stops with them.
 	$(BIN)/flask --app server vigil worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	  $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) 'server:create_app()'
+	  $(BIN)/gunicorn -c python:server.serving --workers $(WORKERS) --bind $(HOST):$(PORT) 'server:create_app()'
 
 demo: $(VENV)/.run-deps
 	$(BIN)/flask --app server init

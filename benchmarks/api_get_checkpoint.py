@@ -9,7 +9,7 @@ from flask import Flask
 
 from benchmarks import seed
 from benchmarks.report import emit, interleaved
-from server import create_app, migrate
+from server import create_app, migrate, serving
 from server.domain.actor import Role
 from server.domain.clock import utcnow
 from server.domain.models import ApiToken, Checkpoint, PhysicalTag, User
@@ -56,6 +56,7 @@ def run() -> None:
         migrate.upgrade(url)
         app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
         checkpoint_id, token = _seed(app)
+        serving.settle()  # as each gunicorn worker does once the app is loaded
         client = app.test_client()
         path, headers = f"/api/v1/checkpoints/{checkpoint_id}", {"Authorization": f"Bearer {token}"}
         first = client.get(path, headers=headers)

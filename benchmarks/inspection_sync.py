@@ -16,7 +16,7 @@ import httpx
 from benchmarks import seed
 from benchmarks.report import emit
 from device_protocol.client import Handheld
-from server import create_app, migrate
+from server import create_app, migrate, serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import reset_clock, set_clock
 from server.domain.inspection import intake
@@ -92,6 +92,7 @@ def _world():
         finally:
             reset_actor(token)
         session.commit()
+        serving.settle()  # as each gunicorn worker does once the app is loaded
         batches = [
             [
                 {

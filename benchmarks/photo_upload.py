@@ -55,7 +55,7 @@ class App:
     """A Vigil app on a temporary SQLite database with one enrolled device."""
 
     def __init__(self, folder: Path) -> None:
-        from server import create_app, migrate
+        from server import create_app, migrate, serving
         from server.domain.actor import Actor, Role, reset_actor, set_actor
         from server.domain.services import enrollment
 
@@ -74,6 +74,7 @@ class App:
                 reset_actor(token)
             session.commit()
         self.client = self.app.test_client()
+        serving.settle()  # as each gunicorn worker does once the app is loaded
         enrolled = self.client.post(
             "/api/v1/device/enroll",
             json={"code": code, "serial": "CAM"},

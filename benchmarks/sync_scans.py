@@ -13,7 +13,7 @@ from sqlalchemy import text
 from benchmarks import seed
 from benchmarks.report import emit
 from device_protocol.client import Handheld
-from server import create_app, migrate
+from server import create_app, migrate, serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.services import enrollment, tags
 
@@ -49,6 +49,7 @@ def run() -> None:
         migrate.upgrade(url)
         app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
         payloads, code = _seed(app)
+        serving.settle()  # as each gunicorn worker does once the app is loaded
         http = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://bench")
         device = Handheld(http)
         device.enroll(code, "BENCH-1")

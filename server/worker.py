@@ -5,6 +5,7 @@ import signal
 import threading
 from typing import Any
 
+from server import serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import utcnow
 from server.domain.patrol import sweep
@@ -29,6 +30,7 @@ def run_once(vigil: Any) -> sweep.PassCounts:
 def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None) -> None:
     """Sweep every interval seconds until stop is set or SIGTERM arrives."""
     stop = stop or threading.Event()
+    serving.settle()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     while not stop.is_set():

@@ -39,6 +39,8 @@ def live_server(database_url: str, folder: Path, *commands: str) -> Iterator[str
         server = subprocess.Popen(
             [
                 BIN / "gunicorn",
+                "-c",
+                "python:server.serving",
                 "--workers",
                 "2",
                 "--bind",

@@ -1,10 +1,12 @@
 """What `make run` starts, answering over HTTP; and simulated handhelds against it."""
 
+import gc
 import json
 import subprocess
 import sys
 import urllib.request
 
+from server import serving
 from tests.live import live_server
 
 
@@ -46,3 +48,12 @@ def test_simulated_handhelds_sync_against_a_real_server(fresh_database_url, tmp_
     report = json.loads(done.stdout)
     assert report["errors"] == 0, report["first_errors"]
     assert report["accepted"] >= 3 * 10 and report["duplicate"] == 0
+
+
+def test_a_gunicorn_worker_freezes_its_startup_heap():
+    gc.unfreeze()
+    try:
+        serving.post_worker_init(None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
