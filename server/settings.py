@@ -45,6 +45,9 @@ def defaults() -> dict[str, Any]:
         "MAX_PHOTO_PIXELS": 50_000_000,
         # How long a SQLite writer waits for the lock before the request answers 503.
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        # Browser origins allowed to call the API (comma-separated, e.g. a web console's);
+        # empty: none, the API answers only same-origin pages and non-browser clients.
+        "CORS_ORIGINS": "",
     }
 
 

@@ -6,6 +6,8 @@ import logging
 
 import pytest
 
+from server.domain import signing
+from server.domain.services import tags
 from server.logs import JsonFormatter
 from tests.factories import PASSWORD
 
@@ -52,3 +54,40 @@ def test_passwords_and_tokens_stay_out_of_the_logs(client, make, captured):
     text = captured.getvalue()
     assert len(lines(captured)) == 3
     assert PASSWORD not in text and "wrong-guess-123" not in text and token not in text
+
+
+def test_device_secrets_and_tag_keys_stay_out_of_debug_logs(client, make, captured, db, app):
+    logging.getLogger("vigil").setLevel(logging.DEBUG)
+    org = make.org()
+    site = make.site(org)
+    checkpoint = make.checkpoint(site)
+    tag = make.qr_tag(checkpoint)
+    payload = tags.payload_of(tag, tags.key_of(db, tag))
+    _, code = make.enrollment_code(site)
+    enrolled = client.post(
+        "/api/v1/device/enroll",
+        json={"code": code, "serial": "LOG-1"},
+        headers={"Vigil-Protocol": "1"},
+    )
+    assert enrolled.status_code == 201, enrolled.json
+    device_token = enrolled.json["token"]
+    headers = {"Authorization": f"Bearer {device_token}", "Vigil-Protocol": "1"}
+    scan = {
+        "uuid": "0b7c8f3e-1111-4a2b-9c3d-000000000001",
+        "type": "scan",
+        "method": "qr",
+        "payload": payload,
+        "device_time": "2026-11-22T08:00:00+08:00",
+    }
+    synced = client.post(
+        "/api/v1/device/sync",
+        json={"sent_at": "2026-11-22T08:00:05+08:00", "events": [scan]},
+        headers=headers,
+    )
+    assert synced.status_code == 200
+    text = captured.getvalue()
+    assert len(lines(captured)) >= 2
+    secret = app.config["SECRET_KEY"]
+    key = signing.tag_key(org.id, 1)
+    for needle in (code, device_token, secret, key.hex(), payload.rsplit(":", 1)[-1]):
+        assert needle not in text

@@ -28,6 +28,7 @@ from server.api.photos import routes as photos
 from server.api.requests import init_requests
 from server.api.rounds import routes as rounds
 from server.api.schedules import routes as schedules
+from server.api.security import init_security
 from server.api.session import init_session
 from server.api.sites import routes as sites
 from server.api.tag_keys import routes as tag_keys
@@ -104,5 +105,6 @@ def init_api(app: Flask) -> Any:
     app.register_blueprint(docs.blp)
     init_session(app)
     init_requests(app)
+    init_security(app)
     init_errors(app, api)
     return api
