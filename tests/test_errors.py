@@ -110,3 +110,26 @@ def test_out_of_range_and_unstorable_input_is_a_client_error(
 def test_a_page_far_past_the_end_is_empty(client, admin):
     response = client.get(f"/api/v1/checkpoints?page={BIG}", headers=admin)
     assert response.status_code == 200 and response.json == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000],
+    ids=["arrays", "objects"],
+)
+def test_json_nested_beyond_reason_is_a_400_not_a_crash(client, admin, body):
+    response = client.post(
+        "/api/v1/sites", data=body, headers=admin | {"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json["errors"] == {"json": ["Invalid JSON body."]}
+
+
+def test_a_body_that_is_not_utf8_is_a_400(client, admin):
+    response = client.post(
+        "/api/v1/sites",
+        data=b'{"name": "\xff\xfe", "timezone": "UTC"}',
+        headers=admin | {"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.is_json

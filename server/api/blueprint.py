@@ -8,6 +8,7 @@ import flask_smorest
 from flask import g, request
 from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.utils import resolve_schema_instance
+from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import PreconditionFailed
@@ -39,8 +40,21 @@ def bearer_token() -> str:
     return token.strip()
 
 
+class Parser(FlaskParser):
+    """webargs' Flask parser; JSON nested deeper than Python can read is a client's 400 too."""
+
+    def _raw_load_json(self, req: Any) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            # A body of a hundred thousand '[' is a malformed request, not a server failure.
+            self._handle_invalid_json_error(error, req)  # type: ignore[arg-type]
+
+
 class Blueprint(flask_smorest.Blueprint):
     """Every view is authenticated unless marked public; If-Match is honoured when sent."""
+
+    ARGUMENTS_PARSER = Parser()
 
     # "multipart": form fields and files in one schema, documented as one multipart body
     # (separate form and files arguments would become OpenAPI 2 formData parameters).
