@@ -4,6 +4,7 @@ from benchmarks import (
     api_get_checkpoint,
     evaluator_history,
     inspection_sync,
+    load_sync,
     photo_upload,
     qr_sheet,
     sync_scans,
@@ -16,6 +17,7 @@ BENCHMARKS = (
     photo_upload,
     evaluator_history,
     inspection_sync,
+    load_sync,
 )
 
 if __name__ == "__main__":

@@ -110,6 +110,7 @@ def main() -> None:
         json.dumps(
             {
                 "devices": args.devices,
+                "serial_prefix": f"SIM-{stamp}-",
                 "syncs": len(tally.latencies_ms),
                 "accepted": tally.accepted,
                 "duplicate": tally.duplicate,

@@ -20,7 +20,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, folder: Path, *commands: str) -> Iterator[str]:
+def live_server(database_url: str, folder: Path, *commands: str, workers: int = 2) -> Iterator[str]:
     """Init the database, run extra flask commands (e.g. 'demo'), serve; yields the base URL."""
     env = os.environ | {
         "DATABASE_URL": database_url,
@@ -42,7 +42,7 @@ def live_server(database_url: str, folder: Path, *commands: str) -> Iterator[str
                 "-c",
                 "python:server.serving",
                 "--workers",
-                "2",
+                str(workers),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "server:create_app()",

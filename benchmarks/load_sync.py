@@ -1,0 +1,107 @@
+"""load.sync_p99_ms, load.events_per_s: simulated handhelds against gunicorn and PostgreSQL."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from benchmarks.report import emit
+from server.domain.models import Device, DeviceEvent
+from tests.live import live_server
+
+# The issue's figure: 100 handhelds each sending a batch of 20 scans every second.
+DEVICES, BATCH, INTERVAL, SECONDS = 100, 20, 1.0, 30
+WORKERS = 4
+ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _simulate(url: str, devices: int, seconds: float) -> dict:
+    done = subprocess.run(  # noqa: S603 (our own module and numbers)
+        [
+            sys.executable,
+            "-m",
+            "device_protocol.simulate",
+            "--url",
+            url,
+            "--devices",
+            str(devices),
+            "--batch",
+            str(BATCH),
+            "--interval",
+            str(INTERVAL),
+            "--seconds",
+            str(seconds),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds * 10 + 120,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def _stored(url: str, prefix: str) -> tuple[int, int]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(DeviceEvent.device_id, DeviceEvent.uuid)
+                .join(Device, Device.id == DeviceEvent.device_id)
+                .where(Device.serial.startswith(prefix))
+            ).all()
+    finally:
+        engine.dispose()
+    return len(rows), len(set(rows))
+
+
+def run() -> None:
+    name = f"vigil_load_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        print(f"load: skipped, no PostgreSQL at BENCH_PG_URL ({error.orig})", file=sys.stderr)
+        return
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            with live_server(url, Path(folder), "demo", workers=WORKERS) as base:
+                alone = _simulate(base, 1, 10)
+                loaded = _simulate(base, DEVICES, SECONDS)
+            stored = _stored(url, loaded["serial_prefix"])
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    lost = loaded["accepted"] - stored[0]
+    duplicated = stored[0] - stored[1]
+    setting = (
+        f"{DEVICES} reference-client handhelds, a batch of {BATCH} signed scans every "
+        f"{INTERVAL:g} s each for {SECONDS} s, against gunicorn ({WORKERS} workers) and "
+        f"PostgreSQL on this machine ({os.cpu_count()} cores, clients included); "
+        f"{loaded['syncs']} syncs, errors {loaded['errors']}, lost {lost}, duplicated {duplicated}"
+    )
+    emit(
+        "load.sync_p99_ms",
+        loaded["sync_p99_ms"],
+        "ms",
+        alone["sync_p99_ms"],
+        f"{setting}; baseline: one handheld alone. Target: under 250 ms",
+    )
+    offered = DEVICES * BATCH / INTERVAL
+    emit(
+        "load.events_per_s",
+        loaded["events_per_s"],
+        "events/s",
+        offered,
+        f"{setting}; baseline: the rate offered ({offered:g}/s). ratio = offered / stored",
+        ratio=offered / max(loaded["events_per_s"], 0.001),
+    )
