@@ -8,13 +8,12 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from benchmarks.report import emit
-from server.domain.models import Device, DeviceEvent
-from tests.live import live_server
+from tests.live import live_server, stored_events
 
 # The issue's figure: 100 handhelds each sending a batch of 20 scans every second.
 DEVICES, BATCH, INTERVAL, SECONDS = 100, 20, 1.0, 30
@@ -47,20 +46,6 @@ def _simulate(url: str, devices: int, seconds: float) -> dict:
     return json.loads(done.stdout)
 
 
-def _stored(url: str, prefix: str) -> tuple[int, int]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(DeviceEvent.device_id, DeviceEvent.uuid)
-                .join(Device, Device.id == DeviceEvent.device_id)
-                .where(Device.serial.startswith(prefix))
-            ).all()
-    finally:
-        engine.dispose()
-    return len(rows), len(set(rows))
-
-
 def run() -> None:
     name = f"vigil_load_{uuid.uuid4().hex[:8]}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -76,7 +61,7 @@ def run() -> None:
             with live_server(url, Path(folder), "demo", workers=WORKERS) as base:
                 alone = _simulate(base, 1, 10)
                 loaded = _simulate(base, DEVICES, SECONDS)
-            stored = _stored(url, loaded["serial_prefix"])
+            stored = stored_events(url, loaded["serial_prefix"])
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -10,6 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import create_engine, select
+
+from server.domain.models import Device, DeviceEvent
+
 BIN = Path(sys.executable).parent
 
 
@@ -66,3 +70,18 @@ def live_server(database_url: str, folder: Path, *commands: str, workers: int = 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def stored_events(database_url: str, serial_prefix: str) -> tuple[int, int]:
+    """Events stored from the devices whose serials start so, and distinct (device, uuid) pairs."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(DeviceEvent.device_id, DeviceEvent.uuid)
+                .join(Device, Device.id == DeviceEvent.device_id)
+                .where(Device.serial.startswith(serial_prefix))
+            ).all()
+    finally:
+        engine.dispose()
+    return len(rows), len(set(rows))

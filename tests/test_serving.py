@@ -6,11 +6,8 @@ import subprocess
 import sys
 import urllib.request
 
-from sqlalchemy import create_engine, select
-
 from server import serving
-from server.domain.models import Device, DeviceEvent
-from tests.live import live_server
+from tests.live import live_server, stored_events
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -49,26 +46,11 @@ def test_simulated_handhelds_sync_against_a_real_server(fresh_database_url, tmp_
         )
         assert done.returncode == 0, done.stderr
         report = json.loads(done.stdout)
-        stored = _stored_events(fresh_database_url, report["serial_prefix"])
+        stored = stored_events(fresh_database_url, report["serial_prefix"])
     assert report["errors"] == 0, report["first_errors"]
     assert report["accepted"] >= 3 * 10 and report["duplicate"] == 0
     # Every event a device saw accepted is stored, once.
     assert stored == (report["accepted"], report["accepted"])
-
-
-def _stored_events(url: str, serial_prefix: str) -> tuple[int, int]:
-    """(events stored from these devices, distinct (device, uuid) among them)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                select(DeviceEvent.device_id, DeviceEvent.uuid)
-                .join(Device, Device.id == DeviceEvent.device_id)
-                .where(Device.serial.startswith(serial_prefix))
-            ).all()
-    finally:
-        engine.dispose()
-    return len(rows), len(set(rows))
 
 
 def test_a_gunicorn_worker_freezes_its_startup_heap():
