@@ -74,17 +74,11 @@ class Item:
 class Definition:
     """A template version's form, ready to validate records against."""
 
-    sections: tuple[dict[str, Any], ...]
     items: tuple[Item, ...]
     flatline: int | None  # so many records in a row with the same readings: not looked at
-    raw: dict[str, Any]
 
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)
-
-    @property
-    def scored(self) -> bool:
-        return any(i.type == "audit" for i in self.items)
 
     def history_keys(self) -> tuple[set[str], set[str]]:
         """Items judged against earlier readings: (the last few suffice, a long run is needed).
@@ -123,7 +117,6 @@ def parse(raw: Any) -> Definition:
     ):
         raise Invalid("a definition needs sections", {"definition.sections": ["a non-empty list"]})
     items: list[Item] = []
-    sections = []
     for s, section in enumerate(raw["sections"]):
         path = f"definition.sections[{s}]"
         if not isinstance(section, dict):
@@ -132,12 +125,11 @@ def parse(raw: Any) -> Definition:
         key = section.get("key")
         if not isinstance(key, str) or not _KEY.match(key):
             errors.add(f"{path}.key", "lower-case letters, digits and _, starting with a letter")
-        title = _label(section.get("title"), f"{path}.title", errors)
+        _label(section.get("title"), f"{path}.title", errors)
         raw_items = section.get("items")
         if not isinstance(raw_items, list) or not raw_items:
             errors.add(f"{path}.items", "a non-empty list")
             continue
-        sections.append({"key": key, "title": title, "weight": section.get("weight")})
         for n, raw_item in enumerate(raw_items):
             item = _item(raw_item, f"{path}.items[{n}]", str(key), errors)
             if item is not None:
@@ -150,7 +142,7 @@ def parse(raw: Any) -> Definition:
         errors.add("definition.sections", f"at most {MAX_ITEMS} items in all")
     if errors.found:
         raise Invalid("the template definition is not valid", errors.found)
-    return Definition(tuple(sections), tuple(items), flatline, raw)
+    return Definition(tuple(items), flatline)
 
 
 def _item(raw: Any, path: str, section: str, errors: _Errors) -> Item | None:

@@ -66,12 +66,11 @@ def raise_or_update(session: Session, org_id: int, finding: Finding) -> Alert:
             return alert
         alert = _by_key(session, org_id, finding.key)  # a concurrent evaluator raised it first
         assert alert is not None
-    changed = alert.severity != finding.severity or alert.evidence != finding.evidence
     if alert.state is AlertState.RESOLVED and alert.resolved_by is None:
         # Closed automatically, yet the problem is back: the same alert opens again.
         _change(session, alert, now, "reopened", "found again", finding, state=AlertState.OPEN)
-    elif changed and alert.state is not AlertState.RESOLVED:
-        _change(session, alert, now, "updated", "", finding)
+    else:
+        update(session, alert, finding)
     return alert
 
 
