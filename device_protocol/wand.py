@@ -78,11 +78,19 @@ def _rows(data: bytes, filename: str) -> list[list[object]]:
             continue
     else:
         raise WandFileError("the file is neither UTF-8 nor GB18030 text")
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-    return [
-        row
-        for _, row in zip(range(MAX_ROWS + 2), csv.reader(io.StringIO(text), dialect), strict=False)
-    ]
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:  # one column, or no text: nothing to sniff, so read it as plain CSV
+        dialect = csv.excel
+    try:
+        return [
+            row
+            for _, row in zip(
+                range(MAX_ROWS + 2), csv.reader(io.StringIO(text), dialect), strict=False
+            )
+        ]
+    except csv.Error as error:  # an unclosed quote running past the field size limit, say
+        raise WandFileError(f"not a readable CSV file: {error}") from error
 
 
 def _column(

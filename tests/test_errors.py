@@ -57,6 +57,15 @@ def test_bad_query_argument_is_422(client, admin):
     assert_error_shape(client.get("/api/v1/checkpoints?site_id=abc", headers=admin), 422)
 
 
+def test_an_unknown_query_parameter_is_refused_not_ignored(client, admin, make, org):
+    make.site(org, name="Other")
+    # A typo for site_id must not quietly list every site's checkpoints.
+    response = client.get("/api/v1/checkpoints?sit_id=1&page=1", headers=admin)
+    assert_error_shape(response, 422)
+    assert response.json["errors"] == {"query": {"sit_id": ["Unknown field."]}}
+    assert client.get("/api/v1/checkpoints?site_id=1&page=1", headers=admin).status_code == 200
+
+
 def test_unexpected_failure_is_a_json_500_without_a_trace(database_url):
     app = make_test_app(database_url)
 

@@ -1,16 +1,9 @@
 """The OpenAPI document is valid and complete: every endpoint, its auth and its errors."""
 
-import re
-
 from openapi_spec_validator import validate
 
+from server.api.query import openapi_path
 from tests.test_access_matrix import DEVICE, PUBLIC
-
-
-def openapi_path(rule: str) -> str:
-    """/sites/<id:site_id> -> /sites/{site_id}, for any converter and its arguments."""
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule)
-
 
 PUBLIC_OPS = {(m, openapi_path(r)) for m, r in PUBLIC}
 DEVICE_OPS = {(m, openapi_path(r)) for m, r in DEVICE}
@@ -92,3 +85,26 @@ def test_downloads_document_their_content_types(client):
     for path, mimetype in expected.items():
         content = paths[path]["get"]["responses"]["200"]["content"]
         assert content == {mimetype: {"schema": {"type": "string", "format": "binary"}}}, path
+
+
+def test_handheld_operations_document_the_protocol_header_and_its_412(client):
+    spec = client.get("/api/openapi.json").json
+    for path, ops in spec["paths"].items():
+        if not path.startswith("/api/v1/device/"):
+            continue
+        for method, op in ops.items():
+            if method == "parameters":
+                continue
+            header = next(p for p in op["parameters"] if p["name"] == "Vigil-Protocol")
+            assert header["in"] == "header" and header["required"], f"{method} {path}"
+            assert header["schema"]["enum"] == ["1"] and "412" in op["responses"]
+
+
+def test_pagination_header_is_documented_as_the_json_text_it_is(client):
+    spec = client.get("/api/openapi.json").json
+    header = spec["components"]["headers"]["PAGINATION"]
+    assert list(header["content"]) == ["application/json"]
+    listing = spec["paths"]["/api/v1/sites"]["get"]
+    assert listing["responses"]["200"]["headers"]["X-Pagination"] == {
+        "$ref": "#/components/headers/PAGINATION"
+    }

@@ -152,6 +152,8 @@ def test_unknown_tags_and_bad_rows_are_reported_by_line(client, supervisor, site
         (b"", "empty.csv", "empty"),
         (b"a,b\n1,2\n", "odd.csv", "cannot tell which column"),
         (b"not a zip", "broken.xlsx", "not a readable Excel file"),
+        (b'"\\^', "one-column.csv", "cannot tell which column"),  # found by the API fuzzer
+        (b'tag,time\n"' + b"x" * 200_000, "unclosed.csv", "not a readable CSV file"),
     ],
 )
 def test_unusable_files_are_a_clear_422(client, supervisor, site, data, filename, message):

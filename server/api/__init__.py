@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from server.api import docs
@@ -25,6 +26,7 @@ from server.api.inspections import routes as inspections
 from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
+from server.api.query import init_query_check
 from server.api.requests import init_requests
 from server.api.rounds import routes as rounds
 from server.api.schedules import routes as schedules
@@ -80,6 +82,18 @@ class VigilApi(Api):
         # Vigil's own handlers (server.api.errors) cover HTTP errors too.
         pass
 
+    def _register_pagination_header(self) -> None:
+        # The header's value is JSON text; flask-smorest documents it as a bare object, which
+        # OpenAPI reads as "k,v,k,v" serialisation. Say what clients actually receive.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination metadata, as JSON",
+                "content": {"application/json": {"schema": PaginationMetadataSchema}},
+            },
+            lazy=True,
+        )
+
 
 def init_api(app: Flask) -> Any:
     """Attach the API, its error handlers and its request hooks to app."""
@@ -106,5 +120,6 @@ def init_api(app: Flask) -> Any:
     init_session(app)
     init_requests(app)
     init_security(app)
+    init_query_check(app, api)
     init_errors(app, api)
     return api

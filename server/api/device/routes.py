@@ -28,6 +28,23 @@ blp = Blueprint(
 )
 
 
+PROTOCOL = {
+    "in": "header",
+    "name": version.HEADER,
+    "required": True,
+    "schema": {"type": "string", "enum": list(version.SUPPORTED)},
+    "description": "The protocol version the handheld speaks",
+}
+
+
+def speaks_protocol(func):
+    """Document the version header every handheld request carries, and the 412 without it."""
+    func = blp.doc(parameters=[PROTOCOL])(func)
+    return blp.alt_response(
+        412, schema=ErrorSchema, description="Protocol version missing or not supported"
+    )(func)
+
+
 @blp.before_request
 def _check_version():
     """Every device request names its protocol version (412 lists the supported ones)."""
@@ -51,6 +68,7 @@ class Enroll(MethodView):
     @blp.arguments(EnrollSchema)
     @blp.response(201, EnrolledSchema)
     @blp.alt_response(401, schema=ErrorSchema, description="Invalid, used or expired code")
+    @speaks_protocol
     def post(self, data):
         """Exchange a one-time enrollment code for a device token"""
         device, token = enrollment.enroll(db_session(), data["code"], data["serial"], data["label"])
@@ -68,6 +86,7 @@ class Config(MethodView):
     @blp.device_authenticated
     @blp.etag
     @blp.response(200, description="Everything needed to work offline; see the protocol document")
+    @speaks_protocol
     def get(self):
         """Download the offline configuration (strong ETag; 304 when unchanged)"""
         data = config.build(db_session(), g.device)
@@ -82,6 +101,7 @@ class Sync(MethodView):
     @blp.response(200, SyncResponseSchema)
     @blp.alt_response(413, schema=ErrorSchema, description="Batch body too large")
     @blp.alt_response(429, schema=ErrorSchema, description="Too many batches; see Retry-After")
+    @speaks_protocol
     def post(self, envelope):
         """Send a batch of events; each is accepted, duplicate, conflict or rejected"""
         received_at = utcnow()
@@ -107,6 +127,7 @@ class Sync(MethodView):
 class MissingPhotos(MethodView):
     @blp.device_authenticated
     @blp.response(200, MissingSchema)
+    @speaks_protocol
     def get(self):
         """Photos this device's events refer to that the server still lacks"""
         return {"missing": photos.missing_for_device(db_session(), g.device.org_id, g.device.id)}
@@ -114,6 +135,7 @@ class MissingPhotos(MethodView):
     @blp.device_authenticated
     @blp.arguments(HashesSchema)
     @blp.response(200, MissingSchema)
+    @speaks_protocol
     def post(self, data):
         """Which of these photo hashes the server lacks (upload only those)"""
         return {"missing": photos.missing(db_session(), g.device.org_id, data["sha256"])}
@@ -131,12 +153,12 @@ class PhotoUpload(MethodView):
         requestBody={
             "required": True,
             "content": {
-                "image/jpeg": {"schema": {"type": "string", "format": "binary"}},
-                "image/png": {"schema": {"type": "string", "format": "binary"}},
-                "image/webp": {"schema": {"type": "string", "format": "binary"}},
+                kind: {"schema": {"type": "string", "format": "binary"}}
+                for kind in photos.FORMATS.values()
             },
         }
     )
+    @speaks_protocol
     def put(self, sha256):
         """Upload a photo by its SHA-256; the same bytes again are a no-op"""
         vigil = current_app.extensions["vigil"]

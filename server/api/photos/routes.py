@@ -38,7 +38,14 @@ class Derived(MethodView):
 class Original(MethodView):
     @blp.authenticated
     @blp.documents(404)
-    @blp.response(200, BINARY, content_type="application/octet-stream", description="As uploaded")
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "As uploaded, in its own format",
+                "content": {kind: {"schema": BINARY} for kind in photos.FORMATS.values()},
+            }
+        }
+    )
     def get(self, sha256):
         """The original bytes as the device sent them, metadata included (admin)"""
         if current_actor().role is not Role.ADMIN:
