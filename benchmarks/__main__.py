@@ -2,6 +2,7 @@
 
 from benchmarks import (
     api_get_checkpoint,
+    crash_drill,
     evaluator_history,
     inspection_sync,
     load_sync,
@@ -18,6 +19,7 @@ BENCHMARKS = (
     evaluator_history,
     inspection_sync,
     load_sync,
+    crash_drill,
 )
 
 if __name__ == "__main__":

@@ -5,20 +5,15 @@ import os
 import subprocess
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-
+from benchmarks.pg import scratch_database
 from benchmarks.report import emit
 from tests.live import live_server, stored_events
 
 # The issue's figure: 100 handhelds each sending a batch of 20 scans every second.
 DEVICES, BATCH, INTERVAL, SECONDS = 100, 20, 1.0, 30
 WORKERS = 4
-ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
 
 def _simulate(url: str, devices: int, seconds: float) -> dict:
@@ -47,25 +42,14 @@ def _simulate(url: str, devices: int, seconds: float) -> dict:
 
 
 def run() -> None:
-    name = f"vigil_load_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        print(f"load: skipped, no PostgreSQL at BENCH_PG_URL ({error.orig})", file=sys.stderr)
-        return
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
+    with scratch_database("load") as url:
+        if url is None:
+            return
         with tempfile.TemporaryDirectory() as folder:
             with live_server(url, Path(folder), "demo", workers=WORKERS) as base:
                 alone = _simulate(base, 1, 10)
                 loaded = _simulate(base, DEVICES, SECONDS)
             stored = stored_events(url, loaded["serial_prefix"])
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
     lost = loaded["accepted"] - stored[0]
     duplicated = stored[0] - stored[1]
     setting = (

@@ -28,9 +28,10 @@ class Tally:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _prepare(
+def prepare(
     url: str, login: str, password: str, site_id: int | None, devices: int
 ) -> tuple[list[str], list[str]]:
+    """The site's active tag payloads, and one enrollment code per device."""
     with httpx.Client(base_url=url, timeout=30) as http:
         token = http.post("/api/v1/auth/token", json={"login": login, "password": password})
         token.raise_for_status()
@@ -90,7 +91,7 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between syncs")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to run")
     args = parser.parse_args()
-    payloads, codes = _prepare(args.url, args.login, args.password, args.site_id, args.devices)
+    payloads, codes = prepare(args.url, args.login, args.password, args.site_id, args.devices)
     tally = Tally()
     stamp = int(time.time())
     threads = [

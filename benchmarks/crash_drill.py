@@ -1,0 +1,51 @@
+"""crash.sync_kept, crash.worker_alerts: tests/crash.py's drills at full size, on PostgreSQL."""
+
+import tempfile
+from pathlib import Path
+
+from benchmarks.pg import scratch_database
+from benchmarks.report import emit
+from tests.crash import sync_drill, worker_drill
+
+DEVICES, BATCH, INTERVAL, KILLS = 20, 20, 0.5, 5
+SCHEDULES, WORKER_KILLS = 40, 5
+
+
+def run() -> None:
+    with scratch_database("crash_sync") as url:
+        if url is None:
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            sync = sync_drill(
+                url, Path(folder), devices=DEVICES, batch=BATCH, interval=INTERVAL, kills=KILLS
+            )
+    sent = sum(len(batch) for batch in sync.batches)
+    emit(
+        "crash.sync_kept",
+        sync.distinct,
+        "events",
+        sent,
+        f"{DEVICES} handhelds syncing batches of {BATCH} while gunicorn (2 workers, PostgreSQL) "
+        f"was SIGKILLed {sync.kills} times with {sync.in_flight_at_kill} syncs in flight, and "
+        f"restarted; baseline: events sent. lost {sync.lost}, duplicated "
+        f"{sync.stored - sync.distinct}, half-written batches {sync.half_written}, client errors "
+        f"{len(sync.errors)}. ratio 1 = every event kept once",
+        ratio=sent / max(sync.distinct, 1),
+    )
+    with scratch_database("crash_worker") as url:
+        if url is None:
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            worker = worker_drill(url, Path(folder), kills=WORKER_KILLS, schedules=SCHEDULES)
+    emit(
+        "crash.worker_alerts",
+        worker.alerts,
+        "alerts",
+        worker.rounds_missed,
+        f"{SCHEDULES} hourly schedules two days behind; the evaluator SIGKILLed {worker.kills} "
+        f"times mid-sweep (work left at each kill: {worker.work_left_after_kill}), then "
+        f"{worker.passes_to_finish} clean passes; baseline: missed rounds. missed rounds "
+        f"without an alert {worker.missed_without_alert}, duplicate keys "
+        f"{worker.duplicate_keys}, alerts raised twice {worker.alerts_raised_twice}",
+        ratio=worker.alerts / max(worker.rounds_missed, 1),
+    )
