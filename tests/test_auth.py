@@ -108,6 +108,27 @@ class TestTokens:
         assert client.delete(LOGIN, headers=headers).status_code == 204
         assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
 
+    def test_forged_and_misused_tokens_are_refused_alike(self, client, make, world):
+        real = make.auth(make.user(make.org()))["Authorization"]
+        device = make.device_auth(world.places["A1"].device)
+        last = real[-1]
+        forged = [
+            real[:-1] + ("A" if last != "A" else "B"),  # one character off
+            "Bearer " + "x" * 43,
+            "Bearer",
+            "Basic " + real.split()[1],
+            device["Authorization"],  # a handheld's token opens no user endpoint
+        ]
+        for header in forged:
+            response = client.get("/api/v1/auth/me", headers={"Authorization": header})
+            assert response.status_code == 401, header
+            assert response.headers["WWW-Authenticate"] == "Bearer"
+        # ...and a person's token opens no handheld endpoint.
+        response = client.get(
+            "/api/v1/device/config", headers={"Authorization": real, "Vigil-Protocol": "1"}
+        )
+        assert response.status_code == 401
+
     def test_expired_token_is_refused(self, client, make):
         headers = make.auth(make.user(make.org()))
         later = utcnow() + timedelta(hours=2)
