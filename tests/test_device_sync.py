@@ -431,16 +431,21 @@ def test_a_batch_costs_the_same_number_of_statements_whatever_its_size(
 ):
     engine = app.extensions["vigil"].engine
 
-    def statements_for(count: int) -> int:
+    def statements_for(count: int) -> list[str]:
         for n in range(count):
             handheld.enter_code(f"C{n}") if n % 2 else handheld.shift("handover", f"n{n}")
         seen = []
-        listener = lambda *args: seen.append(1)  # noqa: E731
+        listener = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
             handheld.sync()
         finally:
             event.remove(engine, "before_cursor_execute", listener)
-        return len(seen)
+        return seen
 
-    assert statements_for(10) == statements_for(300)
+    small, large = statements_for(10), statements_for(300)
+    assert len(small) == len(large)
+    # New events are inserted without first reading the device's earlier ones, whose number
+    # only grows: nothing but the insert touches device_events.
+    touching = [s for s in large if "device_events" in s]
+    assert len(touching) == 1 and touching[0].startswith("INSERT")

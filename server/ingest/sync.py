@@ -86,29 +86,29 @@ def process(
             seen[item.uuid] = item.fingerprint
             fresh.append((index, item))
 
-    stored = _stored_fingerprints(session, sender.id, [e.uuid for _, e in fresh])
-    new = []
-    for index, event in fresh:
-        if event.uuid in stored:
-            results[index] = _repeat(event.uuid, stored[event.uuid] == event.fingerprint)
-        else:
-            new.append((index, event))
-
+    # Insert first and ask about the rest after: resends are rare, so the usual batch never
+    # reads the device's history, and a long-lived handheld syncs as fast as a new one.
     skew = clock.offset(batch, received_at)
-    rows = [_row(sender, batch, received_at, skew, index, event) for index, event in new]
+    rows = [_row(sender, batch, received_at, skew, index, event) for index, event in fresh]
     _resolve(session, sender, rows)
-    for row in rows:
-        if "reject" in row.values:
-            results[row.index] = Result(row.event.uuid, "rejected", row.values["reject"])
-    rows = [r for r in rows if "reject" not in r.values]
-    forms = inspection_intake.resolve(session, sender.org_id, sender.site_ids, _inspections(rows))
-    inserted = _insert(session, rows)
+    storable = [r for r in rows if "reject" not in r.values]
+    forms = inspection_intake.resolve(
+        session, sender.org_id, sender.site_ids, _inspections(storable)
+    )
+    inserted = _insert(session, storable)
     inspection_intake.record(session, sender.id, forms, inserted, detect)
+    unstored = [r.event.uuid for r in rows if r.event.uuid not in inserted]
+    stored = _stored_fingerprints(session, sender.id, unstored)
     for row in rows:
-        if row.event.uuid in inserted:
-            results[row.index] = Result(row.event.uuid, "accepted", flags=row.flags)
+        uuid = row.event.uuid
+        if uuid in inserted:
+            results[row.index] = Result(uuid, "accepted", flags=row.flags)
+        elif uuid in stored:  # sent before: the same event again, or other content
+            results[row.index] = _repeat(uuid, stored[uuid] == row.event.fingerprint)
+        elif "reject" in row.values:
+            results[row.index] = Result(uuid, "rejected", row.values["reject"])
         else:  # a concurrent copy of this batch stored it first
-            results[row.index] = Result(row.event.uuid, "duplicate")
+            results[row.index] = Result(uuid, "duplicate")
     device.last_seen_at = received_at
     return [r for r in results if r is not None], round(skew.total_seconds() * 1000)
 
@@ -128,9 +128,10 @@ def _repeat(uuid: str, same: bool) -> Result:
 def _stored_fingerprints(session: Session, device_id: int, uuids: list[str]) -> dict[str, str]:
     if not uuids:
         return {}
-    stmt = select(DeviceEvent.uuid, DeviceEvent.fingerprint).where(
-        DeviceEvent.device_id == device_id, DeviceEvent.uuid.in_(uuids)
-    )
+    # Pairs, not "device_id = ? AND uuid IN (...)": with that, PostgreSQL's generic plan may
+    # read every event of the device and filter, a cost that grows with the device's history.
+    pairs = tuple_(DeviceEvent.device_id, DeviceEvent.uuid).in_([(device_id, u) for u in uuids])
+    stmt = select(DeviceEvent.uuid, DeviceEvent.fingerprint).where(pairs)
     return {uuid: fingerprint for uuid, fingerprint in session.execute(stmt)}
 
 
