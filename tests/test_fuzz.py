@@ -20,7 +20,7 @@ USERS = ("admin", "supervisor", "guard", "engineer")
 DEVICE_OPS = {(method, openapi_path(rule)) for method, rule in DEVICE}
 PUBLIC_OPS = {(method, openapi_path(rule)) for method, rule in PUBLIC}
 # Examples per operation and role; bounded so the suite stays quick (CI runs it on both databases).
-EXAMPLES = 8
+EXAMPLES = 6
 # Every built-in check runs. A schema-valid request may still be refused with 422 where JSON Schema
 # cannot say why (a wrong current password, a site id of another tenant, an end before its start),
 # or 412 for a stale If-Match; any other 4xx for valid data is a finding. Handhelds without a
