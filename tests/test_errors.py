@@ -63,6 +63,7 @@ def test_an_unknown_query_parameter_is_refused_not_ignored(client, admin, make, 
     response = client.get("/api/v1/checkpoints?sit_id=1&page=1", headers=admin)
     assert_error_shape(response, 422)
     assert response.json["errors"] == {"query": {"sit_id": ["Unknown field."]}}
+    assert client.head("/api/v1/checkpoints?sit_id=1", headers=admin).status_code == 422
     assert client.get("/api/v1/checkpoints?site_id=1&page=1", headers=admin).status_code == 200
 
 

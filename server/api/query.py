@@ -37,7 +37,8 @@ def init_query_check(app: Flask, api: Any) -> None:
     def _check() -> None:
         if not known:  # built on first use: the document is complete only once all is registered
             known.update(documented_query_names(app, api))
-        allowed = known.get((request.endpoint or "", request.method))
+        method = "GET" if request.method == "HEAD" else request.method  # HEAD is GET's
+        allowed = known.get((request.endpoint or "", method))
         if allowed is None:  # not an API operation (docs pages, CORS preflight)
             return
         unknown = sorted(set(request.args) - allowed)
