@@ -425,6 +425,16 @@ class TestLimits:
         ]
         assert codes[:60] == [200] * 60 and codes[60] == 429
 
+    def test_a_sync_marks_the_device_seen_at_its_receipt(self, handheld, client, admin):
+        (device,) = client.get("/api/v1/devices", headers=admin).json
+        assert device["last_seen_at"] is None
+        handheld.shift("clock_in")
+        body = {"sent_at": datetime.now(UTC).isoformat(), "events": handheld.queue}
+        answer = handheld.http.post("/api/v1/device/sync", json=body, headers=handheld._headers())
+        (device,) = client.get("/api/v1/devices", headers=admin).json
+        seen = datetime.fromisoformat(device["last_seen_at"])
+        assert seen == datetime.fromisoformat(answer.json()["server_time"])
+
 
 def test_a_batch_costs_the_same_number_of_statements_whatever_its_size(
     handheld, app, checkpoint_factory=None

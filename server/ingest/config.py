@@ -13,7 +13,6 @@ from server.domain.models import (
     Asset,
     AssetLimit,
     Checkpoint,
-    Device,
     InspectionSchedule,
     InspectionTemplate,
     PatrolRoute,
@@ -25,11 +24,12 @@ from server.domain.models import (
     TemplateVersion,
 )
 from server.domain.patrol.rounds import HORIZON
+from server.domain.services.enrollment import Caller
 
 _OPEN = (RoundStatus.SCHEDULED, RoundStatus.IN_PROGRESS)
 
 
-def build(session: Session, device: Device) -> dict[str, Any]:
+def build(session: Session, device: Caller) -> dict[str, Any]:
     """Everything the device needs, without the server time (so the ETag only moves with data)."""
     site_ids = device.site_ids
     sites = session.scalars(

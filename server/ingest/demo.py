@@ -78,7 +78,9 @@ def load(session: Session, blobs: BlobStore) -> None:
         try:
             for index, events in moment.sent.items():
                 batch = parse_batch({"sent_at": moment.at.isoformat(), "events": events})
-                sync.process(session, handhelds[index], batch, moment.at)
+                handheld = handhelds[index]
+                sync.process(session, enrollment.Caller.of(handheld), batch, moment.at)
+                handheld.last_seen_at = moment.at
             _sweep(session, moment.at)
         finally:
             reset_clock()

@@ -6,6 +6,7 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
+import psycopg
 from sqlalchemy import JSON, Connection, Dialect
 
 from server.db import UTCDateTime
@@ -33,9 +34,20 @@ def insert_new(connection: Connection, rows: list[dict[str, Any]]) -> dict[str, 
         for index, convert in conversions:
             values[index] = convert(values[index])
         params.extend(values)
-    statement = _statement(dialect.paramstyle, len(rows))
-    result = connection.exec_driver_sql(statement, tuple(params))
-    return {uuid: event_id for event_id, uuid in result}
+    if dialect.name != "postgresql":
+        result = connection.exec_driver_sql(_statement("?", len(rows)), tuple(params))
+        return {uuid: event_id for event_id, uuid in result}
+    # psycopg scans a %s statement for its placeholders on every call once it has over 50
+    # parameters (it caches only smaller ones), which cost more than the insert. A RawCursor
+    # sends PostgreSQL's own $n placeholders untouched; SQLAlchemy still runs, logs and
+    # wraps the statement, through a cursor of that kind.
+    driver = connection.connection.dbapi_connection
+    factory, driver.cursor_factory = driver.cursor_factory, psycopg.RawCursor
+    try:
+        result = connection.exec_driver_sql(_statement("$", len(rows)), tuple(params))
+        return {uuid: event_id for event_id, uuid in result}
+    finally:
+        driver.cursor_factory = factory
 
 
 @cache
@@ -60,11 +72,18 @@ def _conversions(dialect: Dialect) -> tuple[tuple[int, Any], ...]:
 
 
 @cache
-def _statement(paramstyle: str, count: int) -> str:
-    mark = "?" if paramstyle == "qmark" else "%s"
-    row = "(" + ", ".join([mark] * len(_COLUMNS)) + ")"
+def _statement(mark: str, count: int) -> str:
+    """The insert for count rows; mark is "?" (SQLite) or "$" (PostgreSQL's numbered $1...)."""
+    width = len(_COLUMNS)
+    rows = []
+    for row in range(count):
+        if mark == "$":
+            marks = [f"${row * width + n}" for n in range(1, width + 1)]
+        else:
+            marks = [mark] * width
+        rows.append("(" + ", ".join(marks) + ")")
     # Only the table's own names and placeholders go into the text; every value is a parameter.
     return (
-        f"INSERT INTO {_TABLE.name} ({', '.join(_COLUMNS)}) VALUES {', '.join([row] * count)} "  # noqa: S608
+        f"INSERT INTO {_TABLE.name} ({', '.join(_COLUMNS)}) VALUES {', '.join(rows)} "  # noqa: S608
         "ON CONFLICT (device_id, uuid) DO NOTHING RETURNING id, uuid"
     )

@@ -8,8 +8,9 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from server.domain.errors import Invalid
-from server.domain.models import Device, Photo
+from server.domain.models import Photo
 from server.domain.services import photos
+from server.domain.services.enrollment import Caller
 from server.storage import BlobStore
 
 CHUNK = 64 * 1024
@@ -18,7 +19,7 @@ CHUNK = 64 * 1024
 def receive(
     session: Session,
     blobs: BlobStore,
-    device: Device,
+    device: Caller,
     sha256: str,
     stream: BinaryIO,
     limits: photos.Limits,

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, update
+from sqlalchemy import bindparam, case, update
 from sqlalchemy.orm import Session
 
 from device_protocol.version import BATCHES_PER_MINUTE
@@ -12,18 +12,32 @@ from server.domain.models import Device
 WINDOW = timedelta(minutes=1)
 
 
-def check(session: Session, device_id: int, now: datetime) -> None:
-    """Count this batch in the device's current minute; Throttled past the limit."""
-    fresh = (Device.rate_window_start.is_(None)) | (Device.rate_window_start <= now - WINDOW)
-    count, started = session.execute(
-        update(Device)
-        .where(Device.id == device_id)
-        .values(
-            rate_count=case((fresh, 1), else_=Device.rate_count + 1),
-            rate_window_start=case((fresh, now), else_=Device.rate_window_start),
-        )
-        .returning(Device.rate_count, Device.rate_window_start)
-    ).one()
+_DEVICES = Device.__table__.c
+_NOW = bindparam("now", type_=_DEVICES.last_seen_at.type)
+_FRESH = _DEVICES.rate_window_start.is_(None) | (
+    _DEVICES.rate_window_start <= bindparam("stale_before", type_=_DEVICES.rate_window_start.type)
+)
+# Built once (every sync runs it); Core, since the ORM's bulk-update bookkeeping is not needed.
+_CHECK_IN = (
+    update(Device.__table__)
+    .where(_DEVICES.id == bindparam("device_id"))
+    .values(
+        rate_count=case((_FRESH, 1), else_=_DEVICES.rate_count + 1),
+        rate_window_start=case((_FRESH, _NOW), else_=_DEVICES.rate_window_start),
+        last_seen_at=_NOW,
+    )
+    .returning(_DEVICES.rate_count, _DEVICES.rate_window_start)
+)
+
+
+def check_in(session: Session, device_id: int, now: datetime) -> None:
+    """Count this batch in the device's current minute and mark it seen; Throttled past the limit.
+
+    One statement on the device's row: the count and the last-seen time are both written on
+    every sync, and a throttled batch rolls back, so it counts only as the refusal it gets.
+    """
+    params = {"device_id": device_id, "now": now, "stale_before": now - WINDOW}
+    count, started = session.execute(_CHECK_IN, params).one()
     if count > BATCHES_PER_MINUTE:
         wait = max(1, int((started + WINDOW - now).total_seconds()) + 1)
         raise Throttled(f"more than {BATCHES_PER_MINUTE} batches a minute; wait and resend", wait)

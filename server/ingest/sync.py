@@ -13,7 +13,6 @@ from device_protocol.events import Batch, Event, EventType, ScanMethod
 from server.domain.errors import Invalid as DomainInvalid
 from server.domain.models import (
     Checkpoint,
-    Device,
     DeviceEvent,
     PatrolRoute,
     PhotoRef,
@@ -23,6 +22,7 @@ from server.domain.models import (
 )
 from server.domain.services import checkpoints as checkpoint_rules
 from server.domain.services import tags
+from server.domain.services.enrollment import Caller
 from server.ingest import event_insert
 from server.ingest import inspections as inspection_intake
 
@@ -45,16 +45,6 @@ class Result:
         }
 
 
-@dataclass(frozen=True)
-class _Sender:
-    """What the batch needs of its device, read once (site_ids walks a relationship)."""
-
-    id: int
-    org_id: int
-    site_ids: tuple[int, ...]
-    enrolled_at: datetime | None
-
-
 @dataclass
 class _Row:
     """A new event on its way to the table."""
@@ -66,13 +56,12 @@ class _Row:
 
 
 def process(
-    session: Session, device: Device, batch: Batch, received_at: datetime, detect: bool = True
+    session: Session, sender: Caller, batch: Batch, received_at: datetime, detect: bool = True
 ) -> tuple[list[Result], int]:
     """Store the batch's new events; return a result per event and the clock offset (ms).
 
     Inspection events become records at once; detect=False stores them unjudged (benchmarks).
     """
-    sender = _Sender(device.id, device.org_id, tuple(device.site_ids), device.enrolled_at)
     results: list[Result | None] = [None] * len(batch.items)
     fresh: list[tuple[int, Event]] = []
     seen: dict[str, str] = {}
@@ -109,7 +98,6 @@ def process(
             results[row.index] = Result(uuid, "rejected", row.values["reject"])
         else:  # a concurrent copy of this batch stored it first
             results[row.index] = Result(uuid, "duplicate")
-    device.last_seen_at = received_at
     return [r for r in results if r is not None], round(skew.total_seconds() * 1000)
 
 
@@ -136,7 +124,7 @@ def _stored_fingerprints(session: Session, device_id: int, uuids: list[str]) -> 
 
 
 def _row(
-    device: _Sender, batch: Batch, received_at: datetime, skew: Any, index: int, event: Event
+    device: Caller, batch: Batch, received_at: datetime, skew: Any, index: int, event: Event
 ) -> _Row:
     corrected, source = clock.corrected_time(event, batch, received_at)
     flags = clock.flags(corrected, received_at, skew, device.enrolled_at)
@@ -161,7 +149,7 @@ def _row(
     return _Row(event, index, values, flags)
 
 
-def _resolve(session: Session, device: _Sender, rows: list[_Row]) -> None:
+def _resolve(session: Session, device: Caller, rows: list[_Row]) -> None:
     """Find each event's checkpoint and flag what is suspect, a few queries for the batch."""
     scans = [r for r in rows if r.event.type is EventType.SCAN]
     _resolve_qr(session, device, [r for r in scans if r.event.data["method"] == ScanMethod.QR])
@@ -187,7 +175,7 @@ def _resolve(session: Session, device: _Sender, rows: list[_Row]) -> None:
 _SPOT = (Checkpoint.id, Checkpoint.site_id, Checkpoint.active)
 
 
-def _checkpoints(session: Session, device: _Sender, ids: Iterable[int]) -> dict[int, Row[Any]]:
+def _checkpoints(session: Session, device: Caller, ids: Iterable[int]) -> dict[int, Row[Any]]:
     ids = set(ids)
     if not ids:
         return {}
@@ -195,18 +183,22 @@ def _checkpoints(session: Session, device: _Sender, ids: Iterable[int]) -> dict[
     return {c.id: c for c in session.execute(stmt)}
 
 
-def _place(row: _Row, device: _Sender, checkpoint: Row[Any] | None, missing_flag: str) -> None:
-    if checkpoint is None:
+def _place(
+    row: _Row, device: Caller, spot: tuple[int, int, bool] | None, missing_flag: str
+) -> None:
+    """Put the event at a checkpoint, given as its (id, site_id, active); flag what is odd."""
+    if spot is None:
         row.flags.append(missing_flag)
         return
-    row.values["checkpoint_id"], row.values["site_id"] = checkpoint.id, checkpoint.site_id
-    if checkpoint.site_id not in device.site_ids:
+    checkpoint_id, site_id, active = spot
+    row.values["checkpoint_id"], row.values["site_id"] = checkpoint_id, site_id
+    if site_id not in device.site_ids:
         row.flags.append("other_site")
-    if not checkpoint.active:
+    if not active:
         row.flags.append("inactive_checkpoint")
 
 
-def _resolve_routes(session: Session, device: _Sender, rows: list[_Row]) -> None:
+def _resolve_routes(session: Session, device: Caller, rows: list[_Row]) -> None:
     """A voluntary round's route must be an active route on one of the handheld's sites."""
     ids = {r.event.data["route_id"] for r in rows}
     if not ids:
@@ -226,10 +218,8 @@ def _resolve_routes(session: Session, device: _Sender, rows: list[_Row]) -> None
             row.values["site_id"] = site
 
 
-def _resolve_qr(session: Session, device: _Sender, rows: list[_Row]) -> None:
+def _resolve_qr(session: Session, device: Caller, rows: list[_Row]) -> None:
     verdicts = tags.verify_many(session, [r.event.data["payload"] for r in rows], device.org_id)
-    tagged = [v.tag for v in verdicts if v.tag is not None and v.tag.checkpoint_id]
-    known = _checkpoints(session, device, {t.checkpoint_id for t in tagged})
     for row, verdict in zip(rows, verdicts, strict=True):
         tag = verdict.tag
         if verdict.problem is not None:
@@ -242,11 +232,12 @@ def _resolve_qr(session: Session, device: _Sender, rows: list[_Row]) -> None:
             row.values["data"]["asset_id"] = tag.asset_id
             row.values["site_id"] = tag.site_id
         else:
-            checkpoint = known.get(tag.checkpoint_id)
-            _place(row, device, checkpoint, "unknown_checkpoint")
+            # The verification read the checkpoint with the tag: no second query.
+            spot = (tag.checkpoint_id, tag.checkpoint_site_id, tag.subject_active)
+            _place(row, device, spot, "unknown_checkpoint")
 
 
-def _resolve_chips(session: Session, device: _Sender, rows: list[_Row]) -> None:
+def _resolve_chips(session: Session, device: Caller, rows: list[_Row]) -> None:
     wanted: dict[tuple[PhysicalTagKind, str], list[_Row]] = {}
     for row in rows:
         try:
@@ -269,7 +260,7 @@ def _resolve_chips(session: Session, device: _Sender, rows: list[_Row]) -> None:
             _place(row, device, known.get(chips.get(key, 0)), "unknown_chip")
 
 
-def _resolve_codes(session: Session, device: _Sender, rows: list[_Row]) -> None:
+def _resolve_codes(session: Session, device: Caller, rows: list[_Row]) -> None:
     for row in rows:
         row.flags.append("manual_entry")
         row.values["data"]["code"] = row.event.data["code"].strip().upper()
@@ -289,10 +280,10 @@ def _resolve_codes(session: Session, device: _Sender, rows: list[_Row]) -> None:
         if len(matches) > 1:
             row.flags.append("ambiguous_code")
         else:
-            _place(row, device, matches[0] if matches else None, "unknown_code")
+            _place(row, device, matches[0][:3] if matches else None, "unknown_code")
 
 
-def _check_users(session: Session, device: _Sender, rows: list[_Row]) -> None:
+def _check_users(session: Session, device: Caller, rows: list[_Row]) -> None:
     ids = {r.event.user_id for r in rows}
     if not ids:
         return

@@ -19,6 +19,7 @@ from server.domain.errors import Invalid as DomainInvalid
 from server.domain.models import Device, PersonTag, PhysicalTagKind, Site
 from server.domain.services import audit, registry
 from server.domain.services.checkpoints import normalise_uid
+from server.domain.services.enrollment import Caller
 from server.ingest import sync
 
 WAND_KINDS = ("ibutton", "rfid")
@@ -132,7 +133,8 @@ def import_file(
             except Invalid as error:
                 batch.items.append(Rejected(raw["uuid"], str(error)))
             lines.append((read.line, uid))
-        results, _ = sync.process(session, device, batch, received_at)
+        results, _ = sync.process(session, Caller.of(device), batch, received_at)
+        device.last_seen_at = received_at
         for (line, uid), result in zip(lines, results, strict=True):
             if result.status == "accepted":
                 report.imported += 1

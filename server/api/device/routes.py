@@ -111,7 +111,7 @@ class Sync(MethodView):
         except events.Invalid as error:
             raise Invalid(str(error), {"json": [str(error)]}) from error
         session = db_session()
-        rate.check(session, g.device.id, received_at)
+        rate.check_in(session, g.device.id, received_at)
         results, offset_ms = sync.process(session, g.device, batch, received_at)
         session.commit()
         # Built here rather than dumped by the schema (which documents it): 500 results through
