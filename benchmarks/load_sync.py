@@ -53,9 +53,10 @@ def run() -> None:
     lost = loaded["accepted"] - stored[0]
     duplicated = stored[0] - stored[1]
     setting = (
-        f"{DEVICES} reference-client handhelds, a batch of {BATCH} signed scans every "
-        f"{INTERVAL:g} s each for {SECONDS} s, against gunicorn ({WORKERS} workers) and "
-        f"PostgreSQL on this machine ({os.cpu_count()} cores, clients included); "
+        f"{DEVICES} reference-client handhelds, enrolled first, then each sending a batch of "
+        f"{BATCH} signed scans every {INTERVAL:g} s from its own moment of the first second, for "
+        f"{SECONDS} s, against gunicorn ({WORKERS} workers) and PostgreSQL on this machine "
+        f"({os.cpu_count()} cores, clients included); latency is a sync's, sent to answered; "
         f"{loaded['syncs']} syncs, errors {loaded['errors']}, lost {lost}, duplicated {duplicated}"
     )
     emit(

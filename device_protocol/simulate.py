@@ -1,7 +1,8 @@
 """Drive a running Vigil with N simulated handhelds: python -m device_protocol.simulate --help
 
-A supervisor login creates the enrollment codes and lists the site's tags; each device then
-scans random tags and syncs a batch every interval, for a bounded time.
+A supervisor login creates the enrollment codes and lists the site's tags. Every device enrolls
+and downloads its configuration; then, together, each scans random tags and syncs a batch every
+interval for a bounded time. The latency reported is a sync's, from sending to the answer.
 """
 
 import argparse
@@ -55,29 +56,52 @@ def prepare(
 
 
 def _device(
-    url: str, code: str, serial: str, payloads: list[str], args: argparse.Namespace, tally: Tally
+    url: str,
+    code: str,
+    serial: str,
+    payloads: list[str],
+    args: argparse.Namespace,
+    tally: Tally,
+    ready: threading.Barrier,
 ) -> None:
     with httpx.Client(base_url=url, timeout=30) as http:
         handheld = Handheld(http)
-        handheld.enroll(code, serial)
-        handheld.fetch_config()
-        deadline = time.monotonic() + args.seconds
-        while time.monotonic() < deadline:
-            started = time.monotonic()
+        try:
+            handheld.enroll(code, serial)
+            handheld.fetch_config()
+        except Exception as error:  # reported; the other devices still run
+            with tally.lock:
+                tally.errors.append(f"{serial}: enrollment: {error}")
+            ready.wait()
+            return
+        # Every device is enrolled before the load starts: a fleet's morning enrollment is
+        # not the steady sync traffic being measured.
+        ready.wait()
+        start = time.monotonic()
+        deadline = start + args.seconds
+        # Handhelds are independent, so their syncs do not fall in step: each starts at its own
+        # moment of the first interval and keeps its cadence from there. One that falls behind
+        # sends its next batch at once, never a burst to catch up.
+        tick = start + random.uniform(0, args.interval)  # noqa: S311
+        while True:
+            time.sleep(max(0.0, tick - time.monotonic()))
+            if time.monotonic() >= deadline:
+                return
             for _ in range(args.batch):
                 handheld.scan_qr(random.choice(payloads))  # noqa: S311
+            sent = time.monotonic()
             try:
                 outcome = handheld.sync()
             except Exception as error:  # reported; the run goes on
                 with tally.lock:
                     tally.errors.append(f"{serial}: {error}")
-                continue
-            elapsed = (time.monotonic() - started) * 1000
-            with tally.lock:
-                tally.accepted += len(outcome.accepted)
-                tally.duplicate += len(outcome.duplicate)
-                tally.latencies_ms.append(elapsed)
-            time.sleep(max(0.0, args.interval - elapsed / 1000))
+            else:
+                elapsed = (time.monotonic() - sent) * 1000
+                with tally.lock:
+                    tally.accepted += len(outcome.accepted)
+                    tally.duplicate += len(outcome.duplicate)
+                    tally.latencies_ms.append(elapsed)
+            tick = max(tick + args.interval, time.monotonic())
 
 
 def main() -> None:
@@ -94,15 +118,18 @@ def main() -> None:
     payloads, codes = prepare(args.url, args.login, args.password, args.site_id, args.devices)
     tally = Tally()
     stamp = int(time.time())
+    ready = threading.Barrier(len(codes) + 1)
     threads = [
         threading.Thread(
-            target=_device, args=(args.url, code, f"SIM-{stamp}-{n}", payloads, args, tally)
+            target=_device,
+            args=(args.url, code, f"SIM-{stamp}-{n}", payloads, args, tally, ready),
         )
         for n, code in enumerate(codes)
     ]
-    started = time.monotonic()
     for thread in threads:
         thread.start()
+    ready.wait()
+    started = time.monotonic()
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
