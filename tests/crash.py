@@ -163,7 +163,7 @@ class WorkerDrill:
     passes_to_finish: int = 0
     rounds_missed: int = 0
     missed_without_alert: int = 0
-    alerts: int = 0
+    alert_kinds: dict[str, int] = field(default_factory=dict)
     duplicate_keys: int = 0
     alerts_raised_twice: int = 0  # an alert whose 'raised' history line appears more than once
 
@@ -241,6 +241,7 @@ def worker_drill(database_url: str, folder: Path, *, kills: int, schedules: int)
             missed = set(conn.scalars(select(Round.id).where(Round.status == RoundStatus.MISSED)))
             alerted = set(conn.scalars(select(Alert.round_id).where(Alert.kind == "round_missed")))
             keys = Counter(conn.scalars(select(Alert.key)))
+            kinds = Counter(conn.scalars(select(Alert.kind)))
             raised = conn.execute(
                 select(AlertEntry.alert_id, func.count())
                 .where(AlertEntry.action == "raised")
@@ -250,7 +251,7 @@ def worker_drill(database_url: str, folder: Path, *, kills: int, schedules: int)
         engine.dispose()
     drill.rounds_missed = len(missed)
     drill.missed_without_alert = len(missed - alerted)
-    drill.alerts = sum(keys.values())
+    drill.alert_kinds = dict(kinds)
     drill.duplicate_keys = sum(n > 1 for n in keys.values())
     drill.alerts_raised_twice = sum(n > 1 for _, n in raised)
     return drill
