@@ -191,6 +191,18 @@ class TestOwnPassword:
         assert response.status_code == 422
         assert response.json["errors"] == {"current_password": ["does not match"]}
 
+    def test_guessing_the_current_password_is_throttled_like_a_login(self, client, make):
+        make.user(make.org(), login="stolen.token")
+        headers = {"Authorization": f"Bearer {login(client, 'stolen.token').json['token']}"}
+        guess = {"current_password": "guess", "new_password": "my own new password"}
+        for _ in range(5):
+            assert client.post(self.URL, json=guess, headers=headers).status_code == 422
+        right = {"current_password": PASSWORD, "new_password": "my own new password"}
+        locked = client.post(self.URL, json=right, headers=headers)
+        assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+        # The guesses count against the login too.
+        assert login(client, "stolen.token").status_code == 429
+
     def test_the_new_password_must_be_long_enough(self, client, make):
         headers = make.auth(make.user(make.org()))
         body = {"current_password": PASSWORD, "new_password": "short"}

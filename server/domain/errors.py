@@ -24,6 +24,10 @@ class Invalid(DomainError):
     """The input is well-formed but breaks a domain rule."""
 
 
+class WrongPassword(Invalid):
+    """A password given to confirm a change does not match; it counts as a failed login."""
+
+
 class Unauthenticated(DomainError):
     """No valid credentials."""
 

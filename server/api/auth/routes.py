@@ -11,7 +11,7 @@ from server.api.blueprint import Blueprint
 from server.api.session import db_session
 from server.api.users.schemas import UserSchema
 from server.domain.actor import current_actor
-from server.domain.errors import Unauthenticated
+from server.domain.errors import Unauthenticated, WrongPassword
 from server.domain.models import User
 from server.domain.services import auth, users
 
@@ -75,9 +75,20 @@ class Password(MethodView):
     @blp.authenticated
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
+    @blp.alt_response(429, schema=ErrorSchema, description="Too many wrong passwords")
     def post(self, data):
         """Change your own password; your other tokens are revoked, this one keeps working"""
-        users.change_own_password(
-            db_session(), data["current_password"], data["new_password"], g.token_id
-        )
-        db_session().commit()
+        session = db_session()
+        try:
+            users.change_own_password(
+                session,
+                data["current_password"],
+                data["new_password"],
+                g.token_id,
+                request.remote_addr or "",
+                _policy(),
+            )
+        except WrongPassword:
+            session.commit()  # the failure counts towards throttling
+            raise
+        session.commit()

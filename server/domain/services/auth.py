@@ -38,7 +38,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _check_throttle(session: Session, login: str, remote_addr: str, policy: AuthPolicy) -> None:
+def check_throttle(session: Session, login: str, remote_addr: str, policy: AuthPolicy) -> None:
+    """Throttled while the login, or the address, has too many recent failures."""
     since = utcnow() - policy.window
     recent = select(func.count()).where(LoginFailure.at >= since)
     by_login = session.scalar(recent.where(LoginFailure.login == login)) or 0
@@ -49,21 +50,26 @@ def _check_throttle(session: Session, login: str, remote_addr: str, policy: Auth
         )
 
 
+def record_failure(session: Session, login: str, remote_addr: str, policy: AuthPolicy) -> None:
+    """Count a wrong password (the caller commits it, though the request fails)."""
+    session.add(LoginFailure(login=login, remote_addr=remote_addr))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - policy.window))
+    session.flush()
+
+
 def login(
     session: Session, login: str, password: str, remote_addr: str, policy: AuthPolicy
 ) -> IssuedToken:
     """Exchange a login and password for a new bearer token."""
     login = login.strip().lower()
-    _check_throttle(session, login, remote_addr, policy)
+    check_throttle(session, login, remote_addr, policy)
     user = session.scalar(
         select(User)
         .join(Organization, Organization.id == User.org_id)
         .where(User.login == login, User.active, Organization.active)
     )
     if not passwords.verify(user.password_hash if user else None, password) or user is None:
-        session.add(LoginFailure(login=login, remote_addr=remote_addr))
-        session.execute(delete(LoginFailure).where(LoginFailure.at < utcnow() - policy.window))
-        session.flush()
+        record_failure(session, login, remote_addr, policy)
         raise Unauthenticated("wrong login or password")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import access, passwords
 from server.domain.actor import Role, current_actor
-from server.domain.errors import Conflict, Invalid
+from server.domain.errors import Conflict, Invalid, WrongPassword
 from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
 from server.domain.services import audit, auth, registry
 from server.domain.services.checkpoints import normalise_uid
@@ -138,11 +138,24 @@ def update(
     return user
 
 
-def change_own_password(session: Session, current: str, new: str, keep_token_id: int) -> None:
-    """The actor changes their own password; their other sessions end, this one stays."""
-    user = session.get(User, current_actor().user_id)
-    if user is None or not passwords.verify(user.password_hash, current):
-        raise Invalid("current password is wrong", {"current_password": ["does not match"]})
+def change_own_password(
+    session: Session,
+    current: str,
+    new: str,
+    keep_token_id: int,
+    remote_addr: str,
+    policy: auth.AuthPolicy,
+) -> None:
+    """The actor changes their own password; their other sessions end, this one stays.
+
+    A wrong current password counts as a failed login: a stolen token must not become a way to
+    guess the password, unthrottled.
+    """
+    user = session.get_one(User, current_actor().user_id)
+    auth.check_throttle(session, user.login, remote_addr, policy)
+    if not passwords.verify(user.password_hash, current):
+        auth.record_failure(session, user.login, remote_addr, policy)
+        raise WrongPassword("current password is wrong", {"current_password": ["does not match"]})
     check_password(new)
     user.password_hash = passwords.hash_password(new)
     auth.revoke_all(session, user.id, except_token_id=keep_token_id)
