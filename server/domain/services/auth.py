@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from server.domain import passwords
@@ -83,36 +83,49 @@ def login(
     return IssuedToken(plain, record)
 
 
+# Every authenticated request runs this: one statement, built once, one row per site of the
+# user. Building it anew and reading the sites separately cost more than the view's own work.
+_ACTOR = (
+    select(
+        ApiToken.id.label("token_id"),
+        User.id,
+        User.org_id,
+        User.role,
+        User.is_superuser,
+        User.name,
+        User.login,
+        user_sites.c.site_id,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .join(Organization, Organization.id == User.org_id)
+    .outerjoin(user_sites, user_sites.c.user_id == User.id)
+    .where(
+        ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > bindparam("now", type_=ApiToken.expires_at.type),
+        User.active,
+        Organization.active,
+    )
+)
+
+
 def resolve(session: Session, token: str) -> tuple[int, Actor]:
     """The live token's id and its actor, or Unauthenticated."""
-    # Columns, not entities: this runs on every request.
-    row = session.execute(
-        select(
-            ApiToken.id, User.id, User.org_id, User.role, User.is_superuser, User.name, User.login
-        )
-        .join(User, User.id == ApiToken.user_id)
-        .join(Organization, Organization.id == User.org_id)
-        .where(
-            ApiToken.token_hash == token_hash(token),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > utcnow(),
-            User.active,
-            Organization.active,
-        )
-    ).first()
-    if row is None:
+    # On the connection: nothing is pending in the session yet, so there is nothing to flush.
+    params = {"token_hash": token_hash(token), "now": utcnow()}
+    rows = session.connection().execute(_ACTOR, params).all()
+    if not rows:
         raise Unauthenticated("invalid, expired or revoked token")
-    token_id, user_id, org_id, role, is_superuser, name, login = row
-    site_ids = session.scalars(select(user_sites.c.site_id).where(user_sites.c.user_id == user_id))
+    user = rows[0]
     actor = Actor(
-        user_id=user_id,
-        org_id=org_id,
-        role=role,
-        site_ids=frozenset(site_ids),
-        is_superuser=is_superuser,
-        label=f"{name} ({login})",
+        user_id=user.id,
+        org_id=user.org_id,
+        role=user.role,
+        site_ids=frozenset(r.site_id for r in rows if r.site_id is not None),
+        is_superuser=user.is_superuser,
+        label=f"{user.name} ({user.login})",
     )
-    return token_id, actor
+    return user.token_id, actor
 
 
 def revoke(session: Session, token_id: int) -> None:
