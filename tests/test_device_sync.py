@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from device_protocol.client import Handheld, ProtocolError
+from server.domain.actor import Role
 from server.domain.models import DeviceEvent
 from server.domain.services import tags as tag_service
 
@@ -387,6 +388,23 @@ class TestScans:
         outcome = handheld.sync()
         assert stored(db, uuid=typed)[0].checkpoint_id == checkpoint.id
         assert outcome.flags == {typed: ["manual_entry"], wrong: ["manual_entry", "unknown_code"]}
+
+    def test_a_person_from_another_site_is_kept_and_flagged(
+        self, handheld, checkpoint, make, org, site, db
+    ):
+        elsewhere = make.site(org, name="滨江大厦")
+        here = make.user(org, sites=[site])
+        visitor = make.user(org, sites=[elsewhere])
+        admin = make.user(org, role=Role.ADMIN)
+        uuids = [handheld.enter_code("PR-1", user_id=u.id) for u in (here, visitor, admin)]
+        outcome = handheld.sync()
+        assert [outcome.flags[u] for u in uuids] == [
+            ["manual_entry"],
+            ["manual_entry", "user_other_site"],
+            ["manual_entry"],
+        ]
+        # The claim is evidence: stored as sent, for a supervisor to review.
+        assert [stored(db, uuid=u)[0].user_id for u in uuids] == [here.id, visitor.id, admin.id]
 
     def test_incidents_keep_category_text_and_photos(self, handheld, checkpoint, db):
         photo = "a" * 64

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from device_protocol import clock
 from device_protocol.events import Batch, Event, EventType, ScanMethod
+from server.domain.actor import Role
 from server.domain.errors import Invalid as DomainInvalid
 from server.domain.models import (
     Checkpoint,
@@ -19,6 +20,7 @@ from server.domain.models import (
     PhysicalTag,
     PhysicalTagKind,
     User,
+    user_sites,
 )
 from server.domain.services import checkpoints as checkpoint_rules
 from server.domain.services import tags
@@ -284,15 +286,31 @@ def _resolve_codes(session: Session, device: Caller, rows: list[_Row]) -> None:
 
 
 def _check_users(session: Session, device: Caller, rows: list[_Row]) -> None:
+    """The person an event names must be an active user of the tenant, on the event's site.
+
+    The handheld only says who carries it, so a name from elsewhere is flagged for review.
+    """
     ids = {r.event.user_id for r in rows}
     if not ids:
         return
-    stmt = select(User.id).where(User.org_id == device.org_id, User.id.in_(ids), User.active)
-    known = set(session.scalars(stmt))
+    stmt = (
+        select(User.id, User.role, user_sites.c.site_id)
+        .outerjoin(user_sites, user_sites.c.user_id == User.id)
+        .where(User.org_id == device.org_id, User.id.in_(ids), User.active)
+    )
+    sites: dict[int, set[int]] = {}
+    everywhere: set[int] = set()
+    for user_id, role, site_id in session.execute(stmt):
+        sites.setdefault(user_id, set()).add(site_id)
+        if role is Role.ADMIN:  # admins work on every site of their organization
+            everywhere.add(user_id)
     for row in rows:
-        if row.event.user_id not in known:
+        user_id, site_id = row.event.user_id, row.values["site_id"]
+        if user_id not in sites:
             row.flags.append("unknown_user")
             row.values["user_id"] = None
+        elif site_id is not None and user_id not in everywhere and site_id not in sites[user_id]:
+            row.flags.append("user_other_site")
 
 
 def _insert(session: Session, rows: list[_Row]) -> dict[str, int]:
