@@ -1,44 +1,16 @@
 """load.sync_p99_ms, load.events_per_s: simulated handhelds against gunicorn and PostgreSQL."""
 
-import json
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from benchmarks.pg import scratch_database
 from benchmarks.report import emit
-from tests.live import live_server, stored_events
+from tests.live import live_server, simulate, stored_events
 
 # The issue's figure: 100 handhelds each sending a batch of 20 scans every second.
 DEVICES, BATCH, INTERVAL, SECONDS = 100, 20, 1.0, 30
 WORKERS = 4
-
-
-def _simulate(url: str, devices: int, seconds: float) -> dict:
-    done = subprocess.run(  # noqa: S603 (our own module and numbers)
-        [
-            sys.executable,
-            "-m",
-            "device_protocol.simulate",
-            "--url",
-            url,
-            "--devices",
-            str(devices),
-            "--batch",
-            str(BATCH),
-            "--interval",
-            str(INTERVAL),
-            "--seconds",
-            str(seconds),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=seconds * 10 + 120,
-        check=True,
-    )
-    return json.loads(done.stdout)
 
 
 def _cpu_ticks() -> tuple[int, int] | None:
@@ -58,9 +30,11 @@ def run() -> None:
             return
         with tempfile.TemporaryDirectory() as folder:
             with live_server(url, Path(folder), "demo", workers=WORKERS) as base:
-                alone = _simulate(base, 1, 10)
+                alone = simulate(base, devices=1, batch=BATCH, interval=INTERVAL, seconds=10)
                 before = _cpu_ticks()
-                loaded = _simulate(base, DEVICES, SECONDS)
+                loaded = simulate(
+                    base, devices=DEVICES, batch=BATCH, interval=INTERVAL, seconds=SECONDS
+                )
                 after = _cpu_ticks()
             stored = stored_events(url, loaded["serial_prefix"])
     lost = loaded["accepted"] - stored[0]

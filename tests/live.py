@@ -1,5 +1,6 @@
 """A real Vigil server (flask init, then gunicorn) on a free loopback port, and what it stored."""
 
+import json
 import os
 import signal
 import socket
@@ -105,6 +106,24 @@ def live_server(database_url: str, folder: Path, *commands: str, workers: int = 
         yield server.url
     finally:
         server.stop()
+
+
+def simulate(url: str, *, devices: int, batch: int, interval: float, seconds: float) -> dict:
+    """Run the handheld simulator (device_protocol.simulate) against url; its JSON report."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "device_protocol.simulate",
+            *("--url", url, "--devices", str(devices), "--batch", str(batch)),
+            *("--interval", str(interval), "--seconds", str(seconds)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds * 10 + 120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def stored_uuids(database_url: str, serial_prefix: str) -> list[str]:

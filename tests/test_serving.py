@@ -2,12 +2,10 @@
 
 import gc
 import json
-import subprocess
-import sys
 import urllib.request
 
 from server import serving
-from tests.live import live_server, stored_events
+from tests.live import live_server, simulate, stored_events
 
 
 def get(url: str) -> tuple[int, dict]:
@@ -24,28 +22,7 @@ def test_gunicorn_serves_health_and_openapi(fresh_database_url, tmp_path):
 
 def test_simulated_handhelds_sync_against_a_real_server(fresh_database_url, tmp_path):
     with live_server(fresh_database_url, tmp_path, "demo") as url:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "device_protocol.simulate",
-                "--url",
-                url,
-                "--devices",
-                "3",
-                "--batch",
-                "10",
-                "--interval",
-                "0.2",
-                "--seconds",
-                "2",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        report = json.loads(done.stdout)
+        report = simulate(url, devices=3, batch=10, interval=0.2, seconds=2)
         stored = stored_events(fresh_database_url, report["serial_prefix"])
     assert report["errors"] == 0, report["first_errors"]
     assert report["accepted"] >= 3 * 10 and report["duplicate"] == 0
