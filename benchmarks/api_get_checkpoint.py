@@ -13,7 +13,7 @@ from server import create_app, migrate, serving
 from server.domain.actor import Role
 from server.domain.clock import utcnow
 from server.domain.models import ApiToken, Checkpoint, PhysicalTag, User
-from server.domain.services.auth import token_hash
+from server.domain.registry.auth import token_hash
 
 CALLS = 500
 

@@ -20,9 +20,10 @@ from server import create_app, migrate, serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import reset_clock, set_clock
 from server.domain.inspection import intake
+from server.domain.inspection import templates as inspection_templates
 from server.domain.inspection.intake import Submission
 from server.domain.models import Asset, AssetKind, TemplateVersion
-from server.domain.services import enrollment, inspection_templates
+from server.domain.registry import enrollment
 from server.ingest import sync
 
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

@@ -57,7 +57,7 @@ class App:
     def __init__(self, folder: Path) -> None:
         from server import create_app, migrate, serving
         from server.domain.actor import Actor, Role, reset_actor, set_actor
-        from server.domain.services import enrollment
+        from server.domain.registry import enrollment
 
         folder.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{folder / 'bench.db'}"

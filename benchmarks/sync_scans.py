@@ -15,7 +15,7 @@ from benchmarks.report import emit
 from device_protocol.client import Handheld
 from server import create_app, migrate, serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
-from server.domain.services import enrollment, tags
+from server.domain.registry import enrollment, tags
 
 BATCH = 500
 BATCHES = 20
@@ -27,7 +27,7 @@ def _seed(app):
         org, site = seed.tenant(session)
         token = set_actor(Actor(None, org.id, Role.ADMIN, label="bench"))
         try:
-            from server.domain.services import checkpoints
+            from server.domain.registry import checkpoints
 
             payloads = []
             for n in range(50):

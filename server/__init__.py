@@ -7,8 +7,8 @@ from flask import Flask
 
 from server import logs, settings
 from server.db import make_engine, make_sessionmaker
-from server.domain import passwords, signing
-from server.domain.services import photos
+from server.domain import photos
+from server.domain.registry import passwords, signing
 from server.storage import LocalBlobStore
 
 

@@ -12,11 +12,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from server import migrate, worker
+from server.demo import estate as demo
+from server.demo import handhelds as demo_device
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.errors import DomainError
 from server.domain.models import Organization, Site, User
-from server.domain.services import demo, organizations
-from server.ingest import demo as demo_device
+from server.domain.registry import organizations
 from server.ingest import wand
 
 # Acts for commands run on the server itself, outside any login.

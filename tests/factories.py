@@ -14,7 +14,7 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.domain import passwords
+from server.domain import photos
 from server.domain.actor import Role
 from server.domain.clock import utcnow
 from server.domain.models import (
@@ -51,8 +51,8 @@ from server.domain.models import (
     Zone,
     ZoneKind,
 )
-from server.domain.services import photos
-from server.domain.services.auth import token_hash
+from server.domain.registry import passwords
+from server.domain.registry.auth import token_hash
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from server import create_app, settings
+from server.demo import estate as demo
 from server.domain.models import (
     Alert,
     AlertState,
@@ -20,7 +21,6 @@ from server.domain.models import (
     RoundStatus,
     User,
 )
-from server.domain.services import demo
 from server.settings import TEST_OVERRIDES
 from tests.conftest import make_test_app
 from tests.factories import Factory

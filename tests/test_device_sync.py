@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from device_protocol.client import Handheld, ProtocolError
 from server.domain.actor import Role
 from server.domain.models import DeviceEvent
-from server.domain.services import tags as tag_service
+from server.domain.registry import tags as tag_service
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ import logging
 
 import pytest
 
-from server.domain import signing
-from server.domain.services import tags
+from server.domain.registry import signing, tags
 from server.logs import JsonFormatter
 from tests.factories import PASSWORD
 

@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from qr import payload as qr_payload
 from qr import sheets
+from server.demo import estate as demo
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.models import User
-from server.domain.services import demo
 from tests.decoding import needs_zbar, pdf_pages, pdf_text, png_image, zbar
 from tests.qr.test_sheets import crop
 

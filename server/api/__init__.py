@@ -15,10 +15,10 @@ from server.api.audit import routes as audit
 from server.api.auth import routes as auth
 from server.api.checkpoints import routes as checkpoints
 from server.api.common import IdConverter, Sha256Converter
-from server.api.device import routes as device
 from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
+from server.api.handheld_protocol import routes as device
 from server.api.health import routes as health
 from server.api.inspection_schedules import routes as inspection_schedules
 from server.api.inspection_templates import routes as inspection_templates
@@ -27,16 +27,16 @@ from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
 from server.api.query import init_query_check
-from server.api.requests import init_requests
 from server.api.rounds import routes as rounds
 from server.api.schedules import routes as schedules
 from server.api.security import init_security
-from server.api.session import init_session
 from server.api.sites import routes as sites
 from server.api.tag_keys import routes as tag_keys
 from server.api.tags import routes as tags
 from server.api.users import routes as users
 from server.api.wand_imports import routes as wand_imports
+from server.http.request_ids import init_requests
+from server.http.session import init_session
 
 MODULES = (
     auth,

@@ -13,10 +13,10 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import PreconditionFailed
 
-from server.api.session import db_session
 from server.domain.actor import reset_actor, set_actor
 from server.domain.errors import Unauthenticated
-from server.domain.services import auth, enrollment
+from server.domain.registry import auth, enrollment
+from server.http.session import db_session
 
 ERRORS = {
     404: "Not found, or not visible to you",

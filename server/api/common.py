@@ -8,7 +8,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
-from server.domain.services.listing import PageRequest, fetch_page
+from server.domain.listing import PageRequest, fetch_page
 
 # Ids are PostgreSQL integers; larger numbers in a request are client mistakes, not 500s.
 MAX_ID = 2**31 - 1

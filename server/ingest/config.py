@@ -23,8 +23,8 @@ from server.domain.models import (
     TagStatus,
     TemplateVersion,
 )
-from server.domain.patrol.rounds import HORIZON
-from server.domain.services.enrollment import Caller
+from server.domain.patrol.rounds_ahead import HORIZON
+from server.domain.registry.enrollment import Caller
 
 _OPEN = (RoundStatus.SCHEDULED, RoundStatus.IN_PROGRESS)
 

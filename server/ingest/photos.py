@@ -7,10 +7,10 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from server.domain import photos
 from server.domain.errors import Invalid
 from server.domain.models import Photo
-from server.domain.services import photos
-from server.domain.services.enrollment import Caller
+from server.domain.registry.enrollment import Caller
 from server.storage import BlobStore
 
 CHUNK = 64 * 1024

@@ -22,9 +22,9 @@ from server.domain.models import (
     User,
     user_sites,
 )
-from server.domain.services import checkpoints as checkpoint_rules
-from server.domain.services import tags
-from server.domain.services.enrollment import Caller
+from server.domain.registry import checkpoints as checkpoint_rules
+from server.domain.registry import tags
+from server.domain.registry.enrollment import Caller
 from server.ingest import event_insert
 from server.ingest import inspections as inspection_intake
 

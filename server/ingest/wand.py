@@ -12,14 +12,14 @@ from sqlalchemy.orm import Session
 
 from device_protocol import wand
 from device_protocol.events import Batch, Invalid, Rejected, parse_event
-from server.domain import access
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid as DomainInvalid
 from server.domain.models import Device, PersonTag, PhysicalTagKind, Site
-from server.domain.services import audit, registry
-from server.domain.services.checkpoints import normalise_uid
-from server.domain.services.enrollment import Caller
+from server.domain.registry.checkpoints import normalise_uid
+from server.domain.registry.enrollment import Caller
 from server.ingest import sync
 
 WAND_KINDS = ("ibutton", "rfid")

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from server import migrate
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.inspection import intake
+from server.domain.inspection import templates as inspection_templates
 from server.domain.inspection.intake import Submission
 from server.domain.models import Alert, InspectionRecord, InspectionTemplate, TemplateVersion
-from server.domain.services import inspection_templates
 from tests.conftest import make_test_app
 from tests.factories import Factory
 from tests.inspections.plant import weekly

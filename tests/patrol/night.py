@@ -13,7 +13,7 @@ from server.domain.actor import reset_actor, set_actor
 from server.domain.clock import set_clock
 from server.domain.models import Alert, PatrolRoute, Round, RouteStop, Schedule
 from server.domain.patrol import sweep
-from server.domain.services import tags
+from server.domain.registry import tags
 from server.worker import EVALUATOR
 from tests.factories import Factory
 

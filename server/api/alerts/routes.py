@@ -5,9 +5,9 @@ from flask.views import MethodView
 from server.api.alerts.schemas import AlertListArgs, AlertSchema, CommentSchema, ResolveSchema
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.api.session import db_session
+from server.domain.alerts import lifecycle as alerts
 from server.domain.models import Alert
-from server.domain.services import alerts
+from server.http.session import db_session
 
 blp = Blueprint(
     "alerts", __name__, url_prefix="/api/v1", description="Missed, late and suspicious patrols"

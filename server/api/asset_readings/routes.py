@@ -10,8 +10,9 @@ from server.api.asset_readings.schemas import (
     SeriesSchema,
 )
 from server.api.blueprint import Blueprint
-from server.api.session import db_session
-from server.domain.services import asset_limits, readings
+from server.domain.inspection import limits as asset_limits
+from server.domain.inspection import readings
+from server.http.session import db_session
 
 blp = Blueprint(
     "asset_readings",

@@ -5,9 +5,9 @@ from flask.views import MethodView
 from server.api.assets.schemas import AssetListArgs, AssetSchema, AssetUpdateSchema
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.api.session import db_session
 from server.domain.models import Asset
-from server.domain.services import assets
+from server.domain.registry import assets
+from server.http.session import db_session
 
 blp = Blueprint("assets", __name__, url_prefix="/api/v1", description="Equipment engineers inspect")
 

@@ -5,9 +5,9 @@ from flask.views import MethodView
 from server.api.audit.schemas import AuditEventSchema, AuditListArgs
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.api.session import db_session
+from server.domain import audit
 from server.domain.models import AuditEvent
-from server.domain.services import audit
+from server.http.session import db_session
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Who changed what, and when")
 

@@ -8,12 +8,12 @@ from flask_smorest.error_handler import ErrorSchema
 
 from server.api.auth.schemas import LoginSchema, PasswordChangeSchema, TokenSchema
 from server.api.blueprint import Blueprint
-from server.api.session import db_session
 from server.api.users.schemas import UserSchema
 from server.domain.actor import current_actor
 from server.domain.errors import Unauthenticated, WrongPassword
 from server.domain.models import User
-from server.domain.services import auth, users
+from server.domain.registry import auth, users
+from server.http.session import db_session
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Bearer tokens")
 

@@ -9,9 +9,9 @@ from server.api.checkpoints.schemas import (
     CheckpointUpdateSchema,
 )
 from server.api.common import PAGING, paginated
-from server.api.session import db_session
 from server.domain.models import Checkpoint
-from server.domain.services import checkpoints
+from server.domain.registry import checkpoints
+from server.http.session import db_session
 
 blp = Blueprint(
     "checkpoints", __name__, url_prefix="/api/v1", description="Places guards scan on patrol"

@@ -5,9 +5,9 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.api.devices.schemas import DeviceListArgs, DeviceSchema, DeviceUpdateSchema
-from server.api.session import db_session
 from server.domain.models import Device
-from server.domain.services import devices
+from server.domain.registry import devices
+from server.http.session import db_session
 
 blp = Blueprint("devices", __name__, url_prefix="/api/v1", description="Handheld devices")
 

@@ -14,9 +14,9 @@ from server.api.enrollment.schemas import (
     EnrollmentCodeSchema,
     NewCodeSchema,
 )
-from server.api.session import db_session
 from server.domain.models import EnrollmentCode
-from server.domain.services import enrollment
+from server.domain.registry import enrollment
+from server.http.session import db_session
 
 blp = Blueprint("enrollment", __name__, url_prefix="/api/v1", description="Enrolling handhelds")
 

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.api.blueprint import Blueprint
-from server.api.session import db_session
 from server.domain.errors import Unavailable
+from server.http.session import db_session
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Service health")
 

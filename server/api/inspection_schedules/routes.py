@@ -9,9 +9,9 @@ from server.api.inspection_schedules.schemas import (
     InspectionScheduleSchema,
     InspectionScheduleUpdateSchema,
 )
-from server.api.session import db_session
+from server.domain.inspection import schedules
 from server.domain.models import InspectionSchedule
-from server.domain.services import inspection_schedules as schedules
+from server.http.session import db_session
 
 blp = Blueprint(
     "inspection_schedules",

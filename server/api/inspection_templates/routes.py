@@ -10,9 +10,9 @@ from server.api.inspection_templates.schemas import (
     TemplateUpdateSchema,
     VersionSchema,
 )
-from server.api.session import db_session
+from server.domain.inspection import templates
 from server.domain.models import InspectionTemplate
-from server.domain.services import inspection_templates as templates
+from server.http.session import db_session
 
 blp = Blueprint(
     "inspection_templates",

@@ -5,9 +5,9 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.api.inspections.schemas import RecordListArgs, RecordSchema
-from server.api.session import db_session
+from server.domain.inspection import records as inspections
 from server.domain.models import InspectionRecord
-from server.domain.services import inspections
+from server.http.session import db_session
 
 blp = Blueprint(
     "inspections", __name__, url_prefix="/api/v1", description="Inspection records, checked"

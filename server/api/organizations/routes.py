@@ -9,9 +9,9 @@ from server.api.organizations.schemas import (
     OrganizationSchema,
     OrganizationUpdateSchema,
 )
-from server.api.session import db_session
 from server.domain.models import Organization
-from server.domain.services import organizations
+from server.domain.registry import organizations
+from server.http.session import db_session
 
 blp = Blueprint("organizations", __name__, url_prefix="/api/v1", description="Tenants")
 

@@ -5,9 +5,9 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.api.patrol_routes.schemas import RouteListArgs, RouteSchema, RouteUpdateSchema
-from server.api.session import db_session
 from server.domain.models import PatrolRoute
-from server.domain.services import routes
+from server.domain.patrol import patrol_routes as routes
+from server.http.session import db_session
 
 blp = Blueprint(
     "patrol_routes", __name__, url_prefix="/api/v1", description="Checkpoints walked as one round"

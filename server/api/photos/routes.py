@@ -6,10 +6,10 @@ from flask import current_app, send_file
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.session import db_session
+from server.domain import photos
 from server.domain.actor import Role, current_actor
 from server.domain.errors import Forbidden
-from server.domain.services import photos
+from server.http.session import db_session
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photos from handhelds")
 

@@ -10,9 +10,9 @@ from server.api.rounds.schemas import (
     RoundSummaryArgs,
     RoundSummarySchema,
 )
-from server.api.session import db_session
 from server.domain.models import Round
-from server.domain.services import rounds
+from server.domain.patrol import rounds
+from server.http.session import db_session
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1", description="Patrol rounds and results")
 

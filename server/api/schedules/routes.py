@@ -14,11 +14,11 @@ from server.api.schedules.schemas import (
     ScheduleSchema,
     ScheduleUpdateSchema,
 )
-from server.api.session import db_session
 from server.domain.errors import Invalid
 from server.domain.models import Schedule
+from server.domain.patrol import schedules
 from server.domain.recurrence import Occurrence
-from server.domain.services import schedules
+from server.http.session import db_session
 
 blp = Blueprint(
     "schedules", __name__, url_prefix="/api/v1", description="When routes are walked (RRULE)"

@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
-from server.domain.patrol import rounds
+from server.domain.patrol import rounds_ahead as rounds
 from server.domain.recurrence import GapPolicy
 
 _RULE = {

@@ -4,7 +4,6 @@ from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, ListArgs, paginated
-from server.api.session import db_session
 from server.api.sites.schemas import (
     SiteSchema,
     SiteUpdateSchema,
@@ -13,7 +12,8 @@ from server.api.sites.schemas import (
     ZoneUpdateSchema,
 )
 from server.domain.models import Site, Zone
-from server.domain.services import sites
+from server.domain.registry import sites
+from server.http.session import db_session
 
 blp = Blueprint("sites", __name__, url_prefix="/api/v1", description="Sites and their zones")
 

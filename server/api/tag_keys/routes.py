@@ -5,8 +5,8 @@ from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
 from server.api.common import Id, Schema
-from server.api.session import db_session
-from server.domain.services import tag_keys
+from server.domain.registry import tag_keys
+from server.http.session import db_session
 
 blp = Blueprint("tag_keys", __name__, url_prefix="/api/v1", description="Tag signing keys")
 

@@ -9,7 +9,6 @@ from flask.views import MethodView
 from qr import render, sheets
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.api.session import db_session
 from server.api.tags.schemas import (
     EndSchema,
     ImageArgs,
@@ -22,7 +21,8 @@ from server.api.tags.schemas import (
 )
 from server.domain.actor import current_actor
 from server.domain.models import QrTag
-from server.domain.services import tags
+from server.domain.registry import tags
+from server.http.session import db_session
 
 blp = Blueprint("qr_tags", __name__, url_prefix="/api/v1", description="QR tags and label sheets")
 

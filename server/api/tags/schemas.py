@@ -4,7 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, Schema
 from server.domain.models import TagStatus, TagSubject
-from server.domain.services.tags import Problem
+from server.domain.registry.tags import Problem
 
 PAPERS = ("a4", "letter")
 LAYOUTS = ("small", "large")

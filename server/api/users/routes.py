@@ -4,10 +4,10 @@ from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.api.session import db_session
 from server.api.users.schemas import UserListArgs, UserSchema, UserUpdateSchema
 from server.domain.models import User
-from server.domain.services import users
+from server.domain.registry import users
+from server.http.session import db_session
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="People who log in")
 

@@ -9,7 +9,7 @@ from flask_smorest.fields import Upload
 
 from server.api.blueprint import Blueprint
 from server.api.common import Id, Schema
-from server.api.session import db_session
+from server.http.session import db_session
 from server.ingest import wand
 
 blp = Blueprint("wand_imports", __name__, url_prefix="/api/v1", description="Classic wand exports")

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.lifecycle import Finding
 from server.domain.inspection import checks
 from server.domain.inspection.checks import Problem
 from server.domain.inspection.definition import Definition
 from server.domain.inspection.history import History
 from server.domain.models import Alert, AlertSeverity
-from server.domain.services import alerts
-from server.domain.services.alerts import Finding
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
+from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.lifecycle import Finding
 from server.domain.models import (
     AlertSeverity,
     Asset,
@@ -15,8 +17,6 @@ from server.domain.models import (
     Site,
 )
 from server.domain.recurrence import Recurrence
-from server.domain.services import alerts
-from server.domain.services.alerts import Finding
 
 # Past due by more than this, the alert goes from medium to high.
 LONG_OVERDUE = timedelta(days=7)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.lifecycle import Finding
 from server.domain.inspection import overdue
 from server.domain.models import (
     Alert,
@@ -21,10 +23,10 @@ from server.domain.models import (
     Site,
 )
 from server.domain.models.patrol import ROUND_OPEN
-from server.domain.patrol import duty, rounds, voluntary
+from server.domain.patrol import lone_worker as duty
+from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import voluntary
 from server.domain.patrol.evaluation import Outcome, Plan, Problem, Visit, evaluate, haversine_m
-from server.domain.services import alerts
-from server.domain.services.alerts import Finding
 
 EVENTS_PER_PASS = 5000
 ROUNDS_PER_PASS = 500

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from server.db import insert_new_only
 from server.domain.models import DeviceEvent, PatrolRoute, Round, RoundStatus
-from server.domain.patrol import rounds
+from server.domain.patrol import rounds_ahead as rounds
 
 # A round with no finish event ends here; a walk of a route takes far less.
 LONGEST = timedelta(hours=4)

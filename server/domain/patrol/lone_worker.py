@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.db import insert_new_only
+from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.lifecycle import Finding
 from server.domain.models import AlertSeverity, Device, DeviceEvent, Duty, Site, User
-from server.domain.services import alerts
-from server.domain.services.alerts import Finding
 
 
 class Limit(NamedTuple):

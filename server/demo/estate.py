@@ -4,21 +4,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
+from server.domain.inspection import limits as asset_limits
+from server.domain.inspection import schedules as inspection_schedules
+from server.domain.inspection import templates as inspection_templates
 from server.domain.models import Organization
-from server.domain.services import (
-    asset_limits,
-    assets,
-    checkpoints,
-    devices,
-    inspection_schedules,
-    inspection_templates,
-    organizations,
-    routes,
-    schedules,
-    sites,
-    tags,
-    users,
-)
+from server.domain.patrol import patrol_routes as routes
+from server.domain.patrol import schedules
+from server.domain.registry import assets, checkpoints, devices, organizations, sites, tags, users
 
 ORG_NAME = "Lakeside Gardens Property Management 湖畔花园物业"
 PASSWORD = "vigil-demo-2026"  # noqa: S105  (printed by `make demo`: a demo, not a secret)

@@ -5,14 +5,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, passwords
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.errors import Forbidden
 from server.domain.models import Organization, User
-from server.domain.services import audit, registry
-from server.domain.services.registry import Precondition
-from server.domain.services.text import name_filter
-from server.domain.services.users import check_password
+from server.domain.registry import passwords
+from server.domain.registry.users import check_password
+from server.domain.text import name_filter
+from server.domain.writes import Precondition
 
 SORTABLE = ("name", "created_at", "updated_at")
 

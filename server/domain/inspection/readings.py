@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
+from server.domain.inspection.records import INSPECT
 from server.domain.models import InspectionRecord, InspectionTemplate, Reading, Site, User
-from server.domain.services import assets
-from server.domain.services.inspections import INSPECT
+from server.domain.registry import assets
 
 # More readings than this in one range are returned as time buckets of min, max and mean.
 MAX_POINTS = 1000

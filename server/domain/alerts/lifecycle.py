@@ -8,12 +8,11 @@ from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session, lazyload, object_session
 
 from server.db import insert_new_only
-from server.domain import access
+from server.domain import access, audit
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid
 from server.domain.models import Alert, AlertEntry, AlertSeverity, AlertState, Photo
-from server.domain.services import audit
 
 SORTABLE = ("raised_at", "updated_at", "severity", "kind", "state")
 

@@ -5,12 +5,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.domain import access
+from server.domain import access, audit
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid, NotFound
 from server.domain.inspection.definition import Bounds, check_range, nesting_problems
 from server.domain.models import AssetLimit
-from server.domain.services import assets, audit
+from server.domain.registry import assets
 
 RANGES = ("normal", "warning", "critical")
 

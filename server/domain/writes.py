@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.db import Base
+from server.domain import audit
 from server.domain.actor import Actor
 from server.domain.errors import Conflict, Invalid
 from server.domain.models import Site, Zone
-from server.domain.services import audit
 
 # A check the caller wants on the current state before it changes (the API's If-Match).
 Precondition = Callable[[Any], None] | None

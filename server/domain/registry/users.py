@@ -5,14 +5,15 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, passwords
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, WrongPassword
 from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
-from server.domain.services import audit, auth, registry
-from server.domain.services.checkpoints import normalise_uid
-from server.domain.services.registry import Precondition
-from server.domain.services.text import name_filter
+from server.domain.registry import auth, passwords
+from server.domain.registry.checkpoints import normalise_uid
+from server.domain.text import name_filter
+from server.domain.writes import Precondition
 
 SORTABLE = ("name", "login", "role", "created_at", "updated_at")
 MIN_PASSWORD_LENGTH = 10

@@ -7,16 +7,17 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from server.domain import access
+from server.domain import writes as registry
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
 from server.domain.models import Schedule, Site, User
-from server.domain.patrol import rounds
+from server.domain.patrol import patrol_routes as route_service
+from server.domain.patrol import rounds_ahead as rounds
 from server.domain.recurrence import GapPolicy, Occurrence, Recurrence, local_start
-from server.domain.services import registry, sites
-from server.domain.services import routes as route_service
-from server.domain.services.registry import Precondition
-from server.domain.services.text import name_filter
+from server.domain.registry import sites
+from server.domain.text import name_filter
+from server.domain.writes import Precondition
 
 SORTABLE = ("name", "site_id", "route_id", "created_at", "updated_at")
 # Fields that change which rounds exist or what they expect: editing one remakes future rounds.

@@ -6,15 +6,15 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import current_actor
 from server.domain.errors import NotFound
 from server.domain.inspection import definition as definitions
 from server.domain.inspection.starters import STARTERS
 from server.domain.models import AssetKind, InspectionTemplate, TemplateVersion
-from server.domain.services import audit, registry
-from server.domain.services.registry import Precondition
-from server.domain.services.text import name_filter
+from server.domain.text import name_filter
+from server.domain.writes import Precondition
 
 SORTABLE = ("code", "name", "created_at", "updated_at")
 

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from server.domain import access
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Unauthenticated
@@ -21,7 +22,6 @@ from server.domain.models import (
     Site,
     device_sites,
 )
-from server.domain.services import audit, registry
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed by hand survives.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -6,7 +6,8 @@ from flask_smorest.error_handler import ErrorSchema
 
 from device_protocol import events, version
 from server.api.blueprint import Blueprint
-from server.api.device.schemas import (
+from server.api.errors import body
+from server.api.handheld_protocol.schemas import (
     EnrolledSchema,
     EnrollSchema,
     HashesSchema,
@@ -15,11 +16,11 @@ from server.api.device.schemas import (
     SyncRequestSchema,
     SyncResponseSchema,
 )
-from server.api.errors import body
-from server.api.session import db_session
+from server.domain import photos
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid
-from server.domain.services import enrollment, photos
+from server.domain.registry import enrollment
+from server.http.session import db_session
 from server.ingest import config, rate, sync
 from server.ingest import photos as ingest_photos
 

@@ -14,7 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from device_protocol.events import parse_batch
+from server.demo import estate as demo
+from server.demo import plant as demo_plant
+from server.demo import week as demo_week
+from server.demo.week import Stop, Walker
+from server.domain import photos
 from server.domain.actor import Actor, Role, reset_actor, set_actor
+from server.domain.alerts import lifecycle as alerts
 from server.domain.clock import reset_clock, set_clock, utcnow
 from server.domain.models import (
     Alert,
@@ -27,10 +33,10 @@ from server.domain.models import (
     TagStatus,
     User,
 )
-from server.domain.patrol import rounds, sweep
-from server.domain.services import alerts, demo, enrollment, photos, tags
-from server.ingest import demo_plant, demo_week, sync
-from server.ingest.demo_week import Stop, Walker
+from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import sweep
+from server.domain.registry import enrollment, tags
+from server.ingest import sync
 from server.storage import BlobStore
 from server.worker import EVALUATOR
 

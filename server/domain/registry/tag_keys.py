@@ -5,12 +5,12 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import Role, current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict
 from server.domain.models import QrTag, TagKey, TagStatus
-from server.domain.services import audit, registry
 
 ONLY_ADMIN = frozenset({Role.ADMIN})
 

@@ -6,15 +6,17 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import Role, current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid, NotFound
 from server.domain.inspection import intake
+from server.domain.inspection import templates as inspection_templates
 from server.domain.inspection import values as value_checks
 from server.domain.inspection.intake import Submission
 from server.domain.models import Asset, InspectionRecord, Photo, Site
-from server.domain.services import assets, audit, inspection_templates, registry
+from server.domain.registry import assets
 
 SORTABLE = ("at", "received_at", "status", "asset_id", "score")
 # Engineers fill in inspections; supervisors audit; guards walk patrols, not plant.

@@ -7,12 +7,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from server.domain import access
+from server.domain import writes as registry
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Checkpoint, PhysicalTag, PhysicalTagKind
-from server.domain.services import registry
-from server.domain.services.registry import Precondition
-from server.domain.services.text import name_filter
+from server.domain.text import name_filter
+from server.domain.writes import Precondition
 
 SORTABLE = ("name", "code", "site_id", "zone_id", "created_at", "updated_at")
 _SEPARATORS = re.compile(r"[\s:\-.]")

@@ -8,12 +8,13 @@ from sqlalchemy import Row, Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from qr import payload as qr_payload
-from server.domain import access, signing
+from server.domain import access, audit
+from server.domain import writes as registry
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid
 from server.domain.models import Asset, Checkpoint, QrTag, Site, TagKey, TagStatus, TagSubject
-from server.domain.services import assets, audit, checkpoints, registry, sites
+from server.domain.registry import assets, checkpoints, signing, sites
 
 SORTABLE = ("issued_at", "status", "site_id")
 _LETTER = {

@@ -7,14 +7,16 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from server.domain import access
+from server.domain import writes as registry
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
 from server.domain.inspection import overdue
+from server.domain.inspection import templates as inspection_templates
 from server.domain.models import InspectionRecord, InspectionSchedule, Site
 from server.domain.recurrence import Recurrence, local_start
-from server.domain.services import assets, inspection_templates, registry
-from server.domain.services.registry import Precondition
+from server.domain.registry import assets
+from server.domain.writes import Precondition
 
 SORTABLE = ("asset_id", "template_id", "created_at", "updated_at")
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from server.domain import passwords
 from server.domain.actor import Actor
 from server.domain.clock import utcnow
 from server.domain.errors import Throttled, Unauthenticated
 from server.domain.models import ApiToken, LoginFailure, Organization, User, user_sites
+from server.domain.registry import passwords
 
 
 @dataclass(frozen=True)

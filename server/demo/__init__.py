@@ -1,0 +1,1 @@
+"""The demo estate, built from the features' public functions."""

@@ -1,0 +1,1 @@
+"""Alerts: the kinds of problem, and the lifecycle from raised to resolved."""

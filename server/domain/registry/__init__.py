@@ -1,0 +1,1 @@
+"""The registry: organizations, sites, zones, checkpoints, assets, people, handhelds, tags."""

@@ -1,1 +1,0 @@
-"""Domain services: they flush, never commit; the caller owns the transaction."""
