@@ -3,7 +3,7 @@
 from openapi_spec_validator import validate
 
 from server.api.query import openapi_path
-from tests.test_access_matrix import DEVICE, PUBLIC
+from tests.api.test_access_matrix import DEVICE, PUBLIC
 
 PUBLIC_OPS = {(m, openapi_path(r)) for m, r in PUBLIC}
 DEVICE_OPS = {(m, openapi_path(r)) for m, r in DEVICE}

@@ -8,7 +8,7 @@ from server.domain.actor import reset_actor, set_actor
 from server.domain.clock import set_clock
 from server.domain.patrol import sweep
 from server.worker import EVALUATOR
-from tests.inspections.plant import DAY, MORNING, build_plant
+from tests.inspection.plant import DAY, MORNING, build_plant
 
 HOUR = timedelta(hours=1)
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.inspections.plant import DAY, MORNING, build_plant, weekly
+from tests.inspection.plant import DAY, MORNING, build_plant, weekly
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from server.domain.clock import set_clock
 from server.domain.models import DeviceEvent, InspectionRecord, Organization
-from tests.inspections.plant import MORNING, build_plant, weekly
+from tests.inspection.plant import MORNING, build_plant, weekly
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from server.domain.inspection.intake import Submission
 from server.domain.models import Alert, InspectionRecord, InspectionTemplate, TemplateVersion
 from tests.conftest import make_test_app
 from tests.factories import Factory
-from tests.inspections.plant import weekly
+from tests.inspection.plant import weekly
 
 AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 

@@ -5,7 +5,7 @@ import pytest
 from server.domain.errors import Invalid
 from server.domain.inspection import definition
 from server.domain.inspection.starters import STARTERS, SUPERVISORY_AUDIT
-from tests.inspections.plant import DAY, MORNING, build_plant, weekly
+from tests.inspection.plant import DAY, MORNING, build_plant, weekly
 
 AUDIT_ITEMS = [
     item["key"]

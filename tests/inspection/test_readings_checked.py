@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.inspections.plant import DAY, MORNING, build_plant, weekly
+from tests.inspection.plant import DAY, MORNING, build_plant, weekly
 
 
 @pytest.fixture
