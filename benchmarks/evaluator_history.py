@@ -22,8 +22,7 @@ from server.domain.models import (
     RouteStop,
     Schedule,
 )
-from server.domain.patrol import sweep
-from server.worker import EVALUATOR
+from server.worker import EVALUATOR, STAGES
 
 NOW = datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
 ROUTES = 20  # hourly rounds of four checkpoints each
@@ -136,6 +135,12 @@ def _shift(org_id, device, site_id, kind, at, evaluated):
     return event | {"type": "shift", "data": {"kind": kind, "note": ""}}
 
 
+def _pass(session, now) -> None:
+    """The worker's stages in one transaction, so the caller can roll the pass back."""
+    for stage in STAGES:
+        stage.run(session, now)
+
+
 def _pass_ms(app, pending) -> float:
     """Median of nine passes, each from the same state (rolled back after)."""
     serving.settle()  # as the worker does before its loop
@@ -144,7 +149,7 @@ def _pass_ms(app, pending) -> float:
     token = set_actor(EVALUATOR)
     try:
         with vigil.sessionmaker() as session:  # rounds for the next 48 hours, made once
-            sweep.run(session, NOW - timedelta(minutes=30))
+            _pass(session, NOW - timedelta(minutes=30))
             session.commit()
         for _ in range(9):
             with vigil.sessionmaker() as session:
@@ -152,7 +157,7 @@ def _pass_ms(app, pending) -> float:
                     insert(DeviceEvent), [dict(e, uuid=str(uuid.uuid4())) for e in pending]
                 )
                 start = time.perf_counter()
-                sweep.run(session, NOW)
+                _pass(session, NOW)
                 session.flush()
                 samples.append((time.perf_counter() - start) * 1000)
                 session.rollback()

@@ -1,34 +1,85 @@
-"""The evaluator loop: `flask vigil worker` runs a sweep every few seconds until stopped."""
+"""The evaluator: `flask vigil worker` runs a pass every few seconds until stopped.
+
+A pass runs its stages in order, each in a transaction of its own: a stage that fails is
+rolled back, logged and counted, and the stages after it still run and commit.
+"""
 
 import logging
 import signal
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from server import serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import utcnow
-from server.domain.patrol import sweep
+from server.domain.inspection import overdue
+from server.domain.patrol import judging, lone_worker, rounds_ahead, scans
 
 log = logging.getLogger("vigil.worker")
 # The evaluator acts for no user; the audit trail names it.
 EVALUATOR = Actor(user_id=None, org_id=0, role=Role.ADMIN, label="evaluator")
 
 
-def run_once(vigil: Any) -> sweep.PassCounts:
-    """One sweep in its own transaction, as of now."""
+@dataclass(frozen=True)
+class Stage:
+    """One step of a pass: what it is counted as, and what it does as of an instant."""
+
+    name: str
+    run: Callable[[Session, datetime], int]
+
+
+STAGES = (
+    Stage("rounds_made", rounds_ahead.materialise),
+    Stage("events", scans.take),
+    Stage("rounds_judged", judging.judge),
+    Stage("guards_silent", lone_worker.watch),
+    Stage("inspections_overdue", overdue.check),
+)
+
+
+@dataclass
+class PassCounts:
+    """What one pass did, for the worker's log; failed names the stages that were rolled back."""
+
+    rounds_made: int = 0
+    events: int = 0
+    rounds_judged: int = 0
+    guards_silent: int = 0
+    inspections_overdue: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def sweep(session: Session, now: datetime) -> PassCounts:
+    """One pass as of now, as the evaluator; each stage commits (or rolls back) on its own."""
+    counts = PassCounts()
     token = set_actor(EVALUATOR)
     try:
-        with vigil.sessionmaker() as session:
-            counts = sweep.run(session, utcnow())
-            session.commit()
-            return counts
+        for stage in STAGES:
+            try:
+                setattr(counts, stage.name, stage.run(session, now))
+                session.commit()
+            except Exception:  # one stage's failure must not undo or stop the others
+                session.rollback()
+                log.exception("stage failed", extra={"stage": stage.name})
+                counts.failed.append(stage.name)
     finally:
         reset_actor(token)
+    return counts
+
+
+def run_once(vigil: Any) -> PassCounts:
+    """One pass as of now, in a session of its own."""
+    with vigil.sessionmaker() as session:
+        return sweep(session, utcnow())
 
 
 def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None) -> None:
-    """Sweep every interval seconds until stop is set or SIGTERM arrives."""
+    """A pass every interval seconds until stop is set or SIGTERM arrives."""
     stop = stop or threading.Event()
     serving.settle()
     if threading.current_thread() is threading.main_thread():
@@ -36,8 +87,8 @@ def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None
     while not stop.is_set():
         try:
             counts = run_once(vigil)
-            if any(counts.__dict__.values()):
-                log.info("sweep", extra={"counts": counts.__dict__})
+            if any(vars(counts).values()):
+                log.info("sweep", extra={"counts": vars(counts)})
         except Exception:  # one bad pass must not end the loop; the next one retries
             log.exception("sweep failed")
         stop.wait(interval)

@@ -141,13 +141,12 @@ def sync_drill(
 # The evaluator loop as `flask vigil worker` runs it, saying on stdout when each pass begins.
 WORKER = """
 from server import create_app, worker
-from server.domain.patrol import sweep
 
-def announced(session, now, run=sweep.run):
+def announced(session, now, run=worker.sweep):
     print("pass", flush=True)
     return run(session, now)
 
-sweep.run = announced
+worker.sweep = announced
 app = create_app()
 with app.app_context():
     worker.run_forever(app.extensions["vigil"], 0)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from device_protocol.events import parse_batch
+from server import worker
 from server.demo import estate as demo
 from server.demo import plant as demo_plant
 from server.demo import week as demo_week
@@ -34,11 +35,9 @@ from server.domain.models import (
     User,
 )
 from server.domain.patrol import rounds_ahead as rounds
-from server.domain.patrol import sweep
 from server.domain.registry import enrollment, tags
 from server.ingest import sync
 from server.storage import BlobStore
-from server.worker import EVALUATOR
 
 SERIALS = (("HT-0001", "巡更机 1 Handheld 1"), ("HT-0002", "巡更机 2 Handheld 2"))
 
@@ -87,10 +86,10 @@ def load(session: Session, blobs: BlobStore) -> None:
                 handheld = handhelds[index]
                 sync.process(session, enrollment.Caller.of(handheld), batch, moment.at)
                 handheld.last_seen_at = moment.at
-            _sweep(session, moment.at)
+            worker.sweep(session, moment.at)
         finally:
             reset_clock()
-    _sweep(session, now)
+    worker.sweep(session, now)
     _follow_up(session, org.id, now)
     with tempfile.TemporaryDirectory() as folder:
         for data in (leak, light):
@@ -168,14 +167,6 @@ def _incidents(
         for at, category, severity, text, photo in found
         if at <= now
     ]
-
-
-def _sweep(session: Session, at: datetime) -> None:
-    token = set_actor(EVALUATOR)
-    try:
-        sweep.run(session, at)
-    finally:
-        reset_actor(token)
 
 
 def _follow_up(session: Session, org_id: int, now: datetime) -> None:

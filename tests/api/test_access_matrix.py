@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.access_table import (
+from tests.access import (
     ADMIN,
     CASES,
     DEVICE,

@@ -12,7 +12,7 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
 from server.api.query import openapi_path
-from tests.access_table import DEVICE, PUBLIC
+from tests.access import DEVICE, PUBLIC
 from tests.factories import Factory
 from tests.world import Place, World
 

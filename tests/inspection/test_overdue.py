@@ -4,10 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from server.domain.actor import reset_actor, set_actor
+from server import worker
 from server.domain.clock import set_clock
-from server.domain.patrol import sweep
-from server.worker import EVALUATOR
 from tests.inspection.plant import DAY, MORNING, build_plant
 
 HOUR = timedelta(hours=1)
@@ -20,13 +18,9 @@ def plant(client, make):
 
 def sweep_at(db, at):
     set_clock(lambda: at)
-    token = set_actor(EVALUATOR)
-    try:
-        counts = sweep.run(db, at)
-        db.flush()
-        return counts
-    finally:
-        reset_actor(token)
+    counts = worker.sweep(db, at)
+    assert not counts.failed, counts
+    return counts
 
 
 def load_run(**changes):

@@ -9,12 +9,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.domain.actor import reset_actor, set_actor
+from server import worker
 from server.domain.clock import set_clock
 from server.domain.models import Alert, PatrolRoute, Round, RouteStop, Schedule
-from server.domain.patrol import sweep
 from server.domain.registry import tags
-from server.worker import EVALUATOR
 from tests.factories import Factory
 
 # 22:00 in Shanghai (UTC+8, no DST) on 2026-11-20 is 14:00 UTC.
@@ -67,16 +65,12 @@ class Night:
         assert all(r["status"] == "accepted" for r in response.json["results"]), response.json
         return response.json
 
-    def sweep(self, at: datetime) -> sweep.PassCounts:
+    def sweep(self, at: datetime) -> worker.PassCounts:
         """One evaluator pass as of `at`."""
         set_clock(lambda: at)
-        token = set_actor(EVALUATOR)
-        try:
-            counts = sweep.run(self.db, at)
-            self.db.flush()
-            return counts
-        finally:
-            reset_actor(token)
+        counts = worker.sweep(self.db, at)
+        assert not counts.failed, counts
+        return counts
 
     def round(self) -> Round:
         """The 22:00 round."""

@@ -4,11 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from server.domain.actor import reset_actor, set_actor
+from server import worker
 from server.domain.clock import set_clock
 from server.domain.models import Round
-from server.domain.patrol import sweep
-from server.worker import EVALUATOR
 
 SHANGHAI_22 = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 
@@ -101,14 +99,9 @@ def test_editing_a_schedule_remakes_only_rounds_not_yet_begun(client, make, db, 
     set_clock(lambda: SHANGHAI_22 - timedelta(hours=30))
     route = _route(client, supervisor, site, [make.checkpoint(site)]).json
     schedule = _schedule(client, supervisor, route["id"]).json
-    token = set_actor(EVALUATOR)
-    try:
-        sweep.run(db, SHANGHAI_22 - timedelta(hours=30))
-        set_clock(lambda: SHANGHAI_22 + timedelta(hours=2))
-        sweep.run(db, SHANGHAI_22 + timedelta(hours=2))  # tonight's round: over, missed
-    finally:
-        reset_actor(token)
-    db.flush()
+    worker.sweep(db, SHANGHAI_22 - timedelta(hours=30))
+    set_clock(lambda: SHANGHAI_22 + timedelta(hours=2))
+    worker.sweep(db, SHANGHAI_22 + timedelta(hours=2))  # tonight's round: over, missed
     response = client.patch(
         f"/api/v1/schedules/{schedule['id']}", json={"window_min": 90}, headers=supervisor
     )

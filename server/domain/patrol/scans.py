@@ -1,0 +1,178 @@
+"""New events, as the evaluator first sees them: duties, voluntary rounds, per-scan alerts."""
+
+import hashlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.lifecycle import Finding
+from server.domain.models import AlertSeverity, Checkpoint, DeviceEvent, Round
+from server.domain.patrol import lone_worker as duty
+from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import voluntary
+from server.domain.patrol.evaluation import haversine_m
+
+EVENTS_PER_PASS = 5000
+# Two devices scanning one checkpoint this close together: one of the tags is a copy.
+TWIN_WINDOW = timedelta(seconds=60)
+
+
+def take(session: Session, now: datetime) -> int:
+    """Look at events not seen yet: per-scan alerts, duties, voluntary rounds, reopened rounds."""
+    stmt = (
+        select(DeviceEvent)
+        .where(DeviceEvent.evaluated_at.is_(None), DeviceEvent.received_at <= now)
+        .order_by(DeviceEvent.id)
+        .limit(EVENTS_PER_PASS)
+        .with_for_update(skip_locked=True)
+    )
+    events = list(session.scalars(stmt))
+    duty.follow(session, events, now)
+    voluntary.take(session, events)
+    scans = [e for e in events if e.type == "scan" and e.site_id is not None]
+    for event in scans:
+        for finding in _tag_findings(event):
+            alerts.raise_or_update(session, event.org_id, finding)
+    placed = [e for e in scans if e.checkpoint_id is not None]
+    _far_scans(session, placed)
+    _twin_scans(session, placed)
+    _reopen_rounds(session, placed)
+    if events:
+        session.execute(
+            update(DeviceEvent)
+            .where(DeviceEvent.id.in_([e.id for e in events]))
+            .values(evaluated_at=now)
+        )
+    return len(events)
+
+
+def _tag_findings(event: DeviceEvent) -> list[Finding]:
+    problems = [f for f in event.flags if f.startswith("tag_")]
+    if not problems:
+        return []
+    payload = event.data.get("payload", "")
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return [
+        Finding(
+            key=f"tag:{event.device_id}:{problem}:{digest}",
+            kind="suspicious_tag",
+            severity=AlertSeverity.HIGH,
+            title=f"Scan of a {problem.removeprefix('tag_').replace('_', ' ')} tag",
+            site_id=event.site_id or 0,
+            evidence={"flag": problem, "payload": payload, **_scan_facts(event)},
+            checkpoint_id=event.checkpoint_id,
+            device_id=event.device_id,
+            user_id=event.user_id,
+            event_id=event.id,
+        )
+        for problem in problems
+    ]
+
+
+def _scan_facts(event: DeviceEvent) -> dict[str, Any]:
+    return {
+        "event_id": event.id,
+        "scanned_at": event.corrected_time.isoformat(),
+        "received_at": event.received_at.isoformat(),
+        "device_id": event.device_id,
+        "user_id": event.user_id,
+    }
+
+
+def _far_scans(session: Session, scans: list[DeviceEvent]) -> None:
+    """A scan whose position, accuracy allowed for, is over twice the radius away: a copied tag."""
+    located = [e for e in scans if e.data.get("latitude") is not None]
+    ids = {e.checkpoint_id for e in located}
+    if not ids:
+        return
+    stmt = select(Checkpoint).where(Checkpoint.id.in_(ids), Checkpoint.radius_m.is_not(None))
+    places = {c.id: c for c in session.scalars(stmt)}
+    for event in located:
+        place = places.get(event.checkpoint_id)
+        if place is None or place.latitude is None or place.longitude is None:
+            continue
+        distance = haversine_m(
+            place.latitude, place.longitude, event.data["latitude"], event.data["longitude"]
+        )
+        accuracy = event.data.get("accuracy_m") or 0
+        if distance - accuracy <= 2 * (place.radius_m or 0):
+            continue
+        day = event.corrected_time.date().isoformat()
+        finding = Finding(
+            key=f"far_scan:{event.device_id}:{place.id}:{day}",
+            kind="far_scan",
+            severity=AlertSeverity.HIGH,
+            title=f"{place.name} scanned {round(distance)} m away from it",
+            site_id=place.site_id,
+            evidence={
+                "distance_m": round(distance),
+                "radius_m": place.radius_m,
+                "accuracy_m": accuracy,
+                **_scan_facts(event),
+            },
+            checkpoint_id=place.id,
+            device_id=event.device_id,
+            user_id=event.user_id,
+            event_id=event.id,
+        )
+        alerts.raise_or_update(session, event.org_id, finding)
+
+
+def _twin_scans(session: Session, scans: list[DeviceEvent]) -> None:
+    """The same checkpoint scanned from two devices at the same moment."""
+    if not scans:
+        return
+    low = min(e.corrected_time for e in scans) - TWIN_WINDOW
+    high = max(e.corrected_time for e in scans) + TWIN_WINDOW
+    stmt = select(DeviceEvent).where(
+        DeviceEvent.type == "scan",
+        DeviceEvent.checkpoint_id.in_({e.checkpoint_id for e in scans}),
+        DeviceEvent.corrected_time.between(low, high),
+    )
+    nearby: dict[int, list[DeviceEvent]] = {}
+    for other in session.scalars(stmt):
+        nearby.setdefault(other.checkpoint_id or 0, []).append(other)
+    for event in scans:
+        for other in nearby.get(event.checkpoint_id or 0, []):
+            apart = abs(other.corrected_time - event.corrected_time)
+            if other.device_id == event.device_id or apart > TWIN_WINDOW:
+                continue
+            first, second = sorted((event, other), key=lambda e: e.id)
+            finding = Finding(
+                key=f"twin_scan:{first.id}:{second.id}",
+                kind="twin_scan",
+                severity=AlertSeverity.HIGH,
+                title=f"Checkpoint scanned by two devices {round(apart.total_seconds())} s apart",
+                site_id=event.site_id or 0,
+                evidence={"scans": [_scan_facts(first), _scan_facts(second)]},
+                checkpoint_id=event.checkpoint_id,
+                device_id=second.device_id,
+                event_id=second.id,
+            )
+            alerts.raise_or_update(session, event.org_id, finding)
+
+
+def _reopen_rounds(session: Session, scans: list[DeviceEvent]) -> None:
+    """Late scans reopen the settled rounds whose windows they fall in."""
+    if not scans:
+        return
+    sites = {e.site_id for e in scans}
+    low = min(e.corrected_time for e in scans)
+    high = max(e.corrected_time for e in scans)
+    session.execute(
+        update(Round)
+        .where(
+            Round.site_id.in_(sites),
+            Round.settled,
+            # The lower bound keeps this an index range over recent rounds, not all history.
+            Round.window_start > low - rounds.LONGEST_WINDOW,
+            Round.window_start <= high,
+            Round.window_end > low,
+        )
+        .values(needs_eval=True)
+    )
+
+

@@ -1,0 +1,55 @@
+"""What comes in from the field: enrollment codes for handhelds, photos, wand imports."""
+
+import io
+
+from tests.access.case import MANAGERS, ONLY_ADMIN, Case, create, fixed
+
+INTAKE = [
+    Case("GET", "/api/v1/enrollment-codes", MANAGERS, fixed("/api/v1/enrollment-codes")),
+    Case(
+        "POST",
+        "/api/v1/enrollment-codes",
+        MANAGERS,
+        create("enrollment-codes", lambda p: {"site_id": p.site.id}),
+        "site",
+    ),
+    Case(
+        "POST",
+        "/api/v1/enrollment-codes/<id:code_id>/revoke",
+        MANAGERS,
+        lambda p, w: (f"/api/v1/enrollment-codes/{p.enrollment_code.id}/revoke", None),
+        "site",
+        success=200,
+        outsider=404,
+    ),
+    Case(
+        "GET",
+        "/api/v1/photos/<sha256:sha256>/<any(thumbnail, display):size>.jpg",
+        MANAGERS,
+        lambda p, w: (f"/api/v1/photos/{p.photo}/thumbnail.jpg", None),
+        "site",
+    ),
+    Case(
+        "GET",
+        "/api/v1/photos/<sha256:sha256>/original",
+        ONLY_ADMIN,
+        lambda p, w: (f"/api/v1/photos/{p.photo}/original", None),
+        "site",
+    ),
+    Case(
+        "POST",
+        "/api/v1/wand-imports",
+        MANAGERS,
+        lambda p, w: (
+            "/api/v1/wand-imports",
+            {
+                "site_id": str(p.site.id),
+                "wand_serial": "W1",
+                "file": (io.BytesIO(b"Tag,Time\n0100000000000001,2026-11-21 22:00:00\n"), "x.csv"),
+            },
+        ),
+        "site",
+        success=200,
+        multipart=True,
+    ),
+]
