@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from device_protocol.events import Batch, Event
+from device_protocol.flags import Flag
 
 # An event stamped after the batch that carried it was sent cannot be right; allow for a
 # clock that ticked between stamping and sending.
@@ -32,13 +33,13 @@ def corrected_time(event: Event, batch: Batch, received_at: datetime) -> tuple[d
 
 def flags(
     corrected: datetime, received_at: datetime, skew: timedelta, enrolled_at: datetime | None
-) -> list[str]:
+) -> list[Flag]:
     """Reasons to distrust an event's time."""
     found = []
     if corrected > received_at + FUTURE_TOLERANCE:
-        found.append("time_in_future")
+        found.append(Flag.TIME_IN_FUTURE)
     if enrolled_at is not None and corrected < enrolled_at - FUTURE_TOLERANCE:
-        found.append("time_before_enrollment")
+        found.append(Flag.TIME_BEFORE_ENROLLMENT)
     if abs(skew) >= SKEW_FLAG:
-        found.append("device_clock_off")
+        found.append(Flag.DEVICE_CLOCK_OFF)
     return found

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from server import create_app, settings
 from server.demo import estate as demo
+from server.domain.alerts.kinds import AlertKind, render
 from server.domain.models import (
     Alert,
     AlertState,
@@ -148,6 +149,11 @@ def test_demo_has_a_week_of_rounds_with_real_alerts_and_incident_photos(fresh_ap
     assert [a.evidence["value"] for a in battery] == [11.8]
     (late,) = [a for a in found if a.kind == "inspection_overdue"]
     assert "overdue by 3 days" in late.title
+    # Each title is kept as facts too, so a Chinese page can tell it in Chinese.
+    for alert in found:
+        assert render(AlertKind(alert.kind), alert.title_args, "en") == alert.title
+        assert "{" not in render(AlertKind(alert.kind), alert.title_args, "zh")
+    assert "已逾期 3 天" in render(AlertKind.INSPECTION_OVERDUE, late.title_args, "zh")
     assert any(a.state is AlertState.ACKNOWLEDGED for a in found)
     silences = sorted(
         (a.severity.value, a.state.value) for a in found if a.kind == "guard_inactive"

@@ -67,9 +67,8 @@ def test_a_failing_stage_is_rolled_back_logged_and_counted_and_the_others_commit
     monkeypatch.setattr(worker, "STAGES", stages)
     vigil = estate.extensions["vigil"]
     now = START + timedelta(days=10)
-    with caplog.at_level(logging.ERROR, logger="vigil.worker"):
-        with vigil.sessionmaker() as session:
-            counts = worker.sweep(session, now)
+    with caplog.at_level(logging.ERROR, logger="vigil.worker"), vigil.sessionmaker() as session:
+        counts = worker.sweep(session, now)
     assert counts.failed == ["events"]
     assert counts.rounds_made > 0 and counts.rounds_judged > 0
     assert counts.inspections_overdue == 1

@@ -21,7 +21,8 @@ from server.demo import week as demo_week
 from server.demo.week import Stop, Walker
 from server.domain import photos
 from server.domain.actor import Actor, Role, reset_actor, set_actor
-from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts import handling
+from server.domain.alerts.kinds import AlertKind
 from server.domain.clock import reset_clock, set_clock, utcnow
 from server.domain.models import (
     Alert,
@@ -176,10 +177,10 @@ def _follow_up(session: Session, org_id: int, now: datetime) -> None:
     token = set_actor(Actor(supervisor.id, org_id, Role.SUPERVISOR, sites, label="李主管 (demo)"))
     try:
         missed = session.scalar(
-            select(Alert).where(Alert.kind == "round_missed").order_by(Alert.id)
+            select(Alert).where(Alert.kind == AlertKind.ROUND_MISSED).order_by(Alert.id)
         )
         if missed is not None:
-            alerts.resolve(
+            handling.resolve(
                 session,
                 missed.id,
                 "与张伟谈话：04:00 在岗亭睡着。已警告并重新培训，夜班增加04:00电话抽查。"
@@ -187,19 +188,19 @@ def _follow_up(session: Session, org_id: int, now: datetime) -> None:
                 "night shift now gets a 04:00 phone check.",
             )
         guard = session.scalar(
-            select(Alert).where(Alert.kind == "inspection_check_failed").order_by(Alert.id)
+            select(Alert).where(Alert.kind == AlertKind.INSPECTION_CHECK_FAILED).order_by(Alert.id)
         )
         if guard is not None:
-            alerts.resolve(
+            handling.resolve(
                 session,
                 guard.id,
                 "补装防鼠板并检查电缆孔封堵 Rodent guard refitted; cable holes checked and sealed.",
             )
         skipped = session.scalar(
-            select(Alert).where(Alert.kind == "round_incomplete").order_by(Alert.id.desc())
+            select(Alert).where(Alert.kind == AlertKind.ROUND_INCOMPLETE).order_by(Alert.id.desc())
         )
         if skipped is not None:
-            alerts.acknowledge(
+            handling.acknowledge(
                 session,
                 skipped.id,
                 "B2漏水处理中，工程部已到场。Engineering on site for the B2 leak.",

@@ -11,8 +11,8 @@ from server.domain import access
 from server.domain.actor import current_actor, current_request_id
 from server.domain.models import AuditEvent
 
-# Secrets never enter the trail, not even hashed.
-_HIDDEN = frozenset({"password_hash"})
+# Secrets never enter the trail, not even hashed; nor what other columns already say.
+_HIDDEN = frozenset({"password_hash", "created_at", "updated_at", "title_args"})
 
 
 def _plain(value: Any) -> Any:
@@ -29,7 +29,7 @@ def snapshot(obj: Any) -> dict[str, Any]:
     return {
         attr.key: _plain(getattr(obj, attr.key))
         for attr in mapper.column_attrs
-        if attr.key not in _HIDDEN and attr.key not in {"created_at", "updated_at"}
+        if attr.key not in _HIDDEN
     }
 
 

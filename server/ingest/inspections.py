@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from device_protocol.flags import Flag
 from server.domain.inspection import intake
 from server.domain.inspection import values as value_checks
 from server.domain.inspection.intake import Submission
@@ -84,22 +85,22 @@ def _place(
     template = templates.get(data["template_id"])
     version = versions.get((data["template_id"], data["version"]))
     if template is None or version is None:
-        row.flags.append("unknown_template")
+        row.flags.append(Flag.UNKNOWN_TEMPLATE)
         return None
     asset = assets.get(data["asset_id"]) if data["asset_id"] else None
     if data["asset_id"] and asset is None:
-        row.flags.append("unknown_asset")
+        row.flags.append(Flag.UNKNOWN_ASSET)
         return None
     site_id = asset.site_id if asset else data["site_id"]
     if asset is None and (template.asset_kind is not None or site_id not in site_ids):
-        row.flags.append("unknown_asset")
+        row.flags.append(Flag.UNKNOWN_ASSET)
         return None
     row.values["site_id"] = site_id
     checked = value_checks.check(intake.definition(version), data["values"], data["item_photos"])
     if checked.errors:
-        row.flags.append("inspection_item_errors")
+        row.flags.append(Flag.INSPECTION_ITEM_ERRORS)
     if checked.missing:
-        row.flags.append("inspection_incomplete")
+        row.flags.append(Flag.INSPECTION_INCOMPLETE)
     return Form(row, asset, site_id, template, version, checked)
 
 

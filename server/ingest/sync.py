@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from device_protocol import clock
 from device_protocol.events import Batch, Event, EventType, ScanMethod
+from device_protocol.flags import Flag
 from server.domain.actor import Role
 from server.domain.errors import Invalid as DomainInvalid
 from server.domain.models import (
@@ -36,7 +37,7 @@ class Result:
     uuid: str | None
     status: str
     reason: str | None = None
-    flags: list[str] | None = None
+    flags: list[Flag] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -54,7 +55,7 @@ class _Row:
     event: Event
     index: int
     values: dict[str, Any]
-    flags: list[str]
+    flags: list[Flag]
 
 
 def process(
@@ -168,7 +169,7 @@ def _resolve(session: Session, device: Caller, rows: list[_Row]) -> None:
     ]
     known = _checkpoints(session, device, {r.event.data["checkpoint_id"] for r in incidents})
     for row in incidents:
-        _place(row, device, known.get(row.event.data["checkpoint_id"]), "unknown_checkpoint")
+        _place(row, device, known.get(row.event.data["checkpoint_id"]), Flag.UNKNOWN_CHECKPOINT)
     _resolve_routes(session, device, [r for r in rows if r.event.type is EventType.ROUND])
     _check_users(session, device, [r for r in rows if r.event.user_id is not None])
 
@@ -186,7 +187,7 @@ def _checkpoints(session: Session, device: Caller, ids: Iterable[int]) -> dict[i
 
 
 def _place(
-    row: _Row, device: Caller, spot: tuple[int, int, bool] | None, missing_flag: str
+    row: _Row, device: Caller, spot: tuple[int, int, bool] | None, missing_flag: Flag
 ) -> None:
     """Put the event at a checkpoint, given as its (id, site_id, active); flag what is odd."""
     if spot is None:
@@ -195,9 +196,9 @@ def _place(
     checkpoint_id, site_id, active = spot
     row.values["checkpoint_id"], row.values["site_id"] = checkpoint_id, site_id
     if site_id not in device.site_ids:
-        row.flags.append("other_site")
+        row.flags.append(Flag.OTHER_SITE)
     if not active:
-        row.flags.append("inactive_checkpoint")
+        row.flags.append(Flag.INACTIVE_CHECKPOINT)
 
 
 def _resolve_routes(session: Session, device: Caller, rows: list[_Row]) -> None:
@@ -215,7 +216,7 @@ def _resolve_routes(session: Session, device: Caller, rows: list[_Row]) -> None:
     for row in rows:
         site = sites.get(row.event.data["route_id"])
         if site is None:
-            row.flags.append("unknown_route")
+            row.flags.append(Flag.UNKNOWN_ROUTE)
         else:
             row.values["site_id"] = site
 
@@ -226,7 +227,7 @@ def _resolve_qr(session: Session, device: Caller, rows: list[_Row]) -> None:
         tag = verdict.tag
         if verdict.problem is not None:
             # Forged, revoked and foreign tags are evidence: kept, flagged, never dropped.
-            row.flags.append(f"tag_{verdict.problem.value}")
+            row.flags.append(verdict.problem.flag)
         if tag is None:
             continue
         row.values["qr_tag_id"] = tag.id
@@ -236,7 +237,7 @@ def _resolve_qr(session: Session, device: Caller, rows: list[_Row]) -> None:
         else:
             # The verification read the checkpoint with the tag: no second query.
             spot = (tag.checkpoint_id, tag.checkpoint_site_id, tag.subject_active)
-            _place(row, device, spot, "unknown_checkpoint")
+            _place(row, device, spot, Flag.UNKNOWN_CHECKPOINT)
 
 
 def _resolve_chips(session: Session, device: Caller, rows: list[_Row]) -> None:
@@ -259,12 +260,12 @@ def _resolve_chips(session: Session, device: Caller, rows: list[_Row]) -> None:
     known = _checkpoints(session, device, chips.values())
     for key, group in wanted.items():
         for row in group:
-            _place(row, device, known.get(chips.get(key, 0)), "unknown_chip")
+            _place(row, device, known.get(chips.get(key, 0)), Flag.UNKNOWN_CHIP)
 
 
 def _resolve_codes(session: Session, device: Caller, rows: list[_Row]) -> None:
     for row in rows:
-        row.flags.append("manual_entry")
+        row.flags.append(Flag.MANUAL_ENTRY)
         row.values["data"]["code"] = row.event.data["code"].strip().upper()
     codes = {r.values["data"]["code"] for r in rows}
     if not codes:
@@ -280,9 +281,9 @@ def _resolve_codes(session: Session, device: Caller, rows: list[_Row]) -> None:
     for row in rows:
         matches = by_code.get(row.values["data"]["code"], [])
         if len(matches) > 1:
-            row.flags.append("ambiguous_code")
+            row.flags.append(Flag.AMBIGUOUS_CODE)
         else:
-            _place(row, device, matches[0][:3] if matches else None, "unknown_code")
+            _place(row, device, matches[0][:3] if matches else None, Flag.UNKNOWN_CODE)
 
 
 def _check_users(session: Session, device: Caller, rows: list[_Row]) -> None:
@@ -307,10 +308,10 @@ def _check_users(session: Session, device: Caller, rows: list[_Row]) -> None:
     for row in rows:
         user_id, site_id = row.event.user_id, row.values["site_id"]
         if user_id not in sites:
-            row.flags.append("unknown_user")
+            row.flags.append(Flag.UNKNOWN_USER)
             row.values["user_id"] = None
         elif site_id is not None and user_id not in everywhere and site_id not in sites[user_id]:
-            row.flags.append("user_other_site")
+            row.flags.append(Flag.USER_OTHER_SITE)
 
 
 def _insert(session: Session, rows: list[_Row]) -> dict[str, int]:

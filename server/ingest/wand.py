@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from device_protocol import wand
 from device_protocol.events import Batch, Invalid, Rejected, parse_event
+from device_protocol.flags import Flag
 from server.domain import access, audit
 from server.domain import writes as registry
 from server.domain.actor import current_actor
@@ -139,7 +140,7 @@ def import_file(
             if result.status == "accepted":
                 report.imported += 1
                 flags.update(result.flags or [])
-                if "unknown_chip" in (result.flags or []):
+                if Flag.UNKNOWN_CHIP in (result.flags or []):
                     report.unmatched.append({"line": line, "tag": uid})
             elif result.status == "duplicate":
                 report.duplicates += 1

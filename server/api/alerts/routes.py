@@ -5,7 +5,7 @@ from flask.views import MethodView
 from server.api.alerts.schemas import AlertListArgs, AlertSchema, CommentSchema, ResolveSchema
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts import handling
 from server.domain.models import Alert
 from server.http.session import db_session
 
@@ -22,8 +22,8 @@ class Alerts(MethodView):
     @blp.paginate(**PAGING)
     def get(self, args, pagination_parameters):
         """List alerts on your sites (admin, supervisor)"""
-        stmt = alerts.list_query(args)
-        return paginated(db_session(), stmt, Alert, args, pagination_parameters, alerts.SORTABLE)
+        stmt = handling.list_query(args)
+        return paginated(db_session(), stmt, Alert, args, pagination_parameters, handling.SORTABLE)
 
 
 @blp.route("/alerts/<id:alert_id>")
@@ -33,7 +33,7 @@ class AlertById(MethodView):
     @blp.response(200, AlertSchema)
     def get(self, alert_id):
         """Get an alert with its history (admin, supervisor)"""
-        return alerts.get(db_session(), alert_id)
+        return handling.get(db_session(), alert_id)
 
 
 @blp.route("/alerts/<id:alert_id>/acknowledge")
@@ -44,7 +44,7 @@ class Acknowledge(MethodView):
     @blp.response(200, AlertSchema)
     def post(self, data, alert_id):
         """Acknowledge an open alert (admin, supervisor)"""
-        alert = alerts.acknowledge(db_session(), alert_id, data["comment"])
+        alert = handling.acknowledge(db_session(), alert_id, data["comment"])
         db_session().commit()
         return alert
 
@@ -57,7 +57,7 @@ class Resolve(MethodView):
     @blp.response(200, AlertSchema)
     def post(self, data, alert_id):
         """Resolve an alert with a rectification note and optional photo (admin, supervisor)"""
-        alert = alerts.resolve(db_session(), alert_id, data["note"], data.get("photo"))
+        alert = handling.resolve(db_session(), alert_id, data["note"], data.get("photo"))
         db_session().commit()
         return alert
 
@@ -70,6 +70,6 @@ class Reopen(MethodView):
     @blp.response(200, AlertSchema)
     def post(self, data, alert_id):
         """Reopen a resolved alert (admin, supervisor)"""
-        alert = alerts.reopen(db_session(), alert_id, data["comment"])
+        alert = handling.reopen(db_session(), alert_id, data["comment"])
         db_session().commit()
         return alert

@@ -1,31 +1,35 @@
-"""The alert lifecycle: raised once per problem, acknowledged, resolved with a note."""
+"""The alert lifecycle as evaluators drive it: raised once per problem, kept current, closed.
+
+What people do with alerts (acknowledge, resolve, reopen) is in handling.py.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, lazyload, object_session
 
 from server.db import insert_new_only
-from server.domain import access, audit
-from server.domain.actor import current_actor
+from server.domain import audit
+from server.domain.alerts.kinds import KINDS, AlertKey, AlertKind, render
 from server.domain.clock import utcnow
-from server.domain.errors import Conflict, Invalid
-from server.domain.models import Alert, AlertEntry, AlertSeverity, AlertState, Photo
+from server.domain.models import Alert, AlertEntry, AlertSeverity, AlertState
 
-SORTABLE = ("raised_at", "updated_at", "severity", "kind", "state")
+TITLE_MAX = 500  # the column's length
 
 
 @dataclass
 class Finding:
-    """A problem an evaluator found: the key names it, so finding it again finds the same alert."""
+    """A problem an evaluator found: the key names it, so finding it again finds the same alert.
 
-    key: str
-    kind: str
-    severity: AlertSeverity
-    title: str
+    The title is told by the kind's table from title_args; severity defaults to the kind's.
+    """
+
+    key: AlertKey
+    title_args: dict[str, Any]
     site_id: int
+    severity: AlertSeverity | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     round_id: int | None = None
     checkpoint_id: int | None = None
@@ -33,7 +37,19 @@ class Finding:
     user_id: int | None = None
     event_id: int | None = None
     asset_id: int | None = None
-    subject: str | None = None  # what a lasting problem is about (see Alert.subject)
+
+    def __post_init__(self) -> None:
+        if self.severity is None:
+            self.severity = KINDS[self.key.kind].severity
+
+    @property
+    def kind(self) -> AlertKind:
+        return self.key.kind
+
+    @property
+    def title(self) -> str:
+        """The English title, as stored (and as the API has always shown it)."""
+        return render(self.kind, self.title_args)[:TITLE_MAX]
 
 
 def raise_new(session: Session, org_id: int, finding: Finding) -> Alert:
@@ -42,7 +58,7 @@ def raise_new(session: Session, org_id: int, finding: Finding) -> Alert:
     alert = Alert(org_id=org_id, **_columns(finding, now))
     session.add(alert)
     session.flush()
-    _entry(alert, now, "raised", "", None)
+    entry(alert, now, "raised", "", None)
     audit.record(session, "raise", alert, {"title": [None, alert.title]})
     return alert
 
@@ -58,12 +74,12 @@ def update(session: Session, alert: Alert, finding: Finding) -> None:
 def raise_or_update(session: Session, org_id: int, finding: Finding) -> Alert:
     """The alert for this finding: created once, then kept current (never a second alert)."""
     now = utcnow()
-    alert = _by_key(session, org_id, finding.key)
+    alert = _by_key(session, org_id, str(finding.key))
     if alert is None:
         alert = _insert(session, org_id, finding, now)
         if alert is not None:
             return alert
-        alert = _by_key(session, org_id, finding.key)  # a concurrent evaluator raised it first
+        alert = _by_key(session, org_id, str(finding.key))  # a concurrent evaluator raised it first
         assert alert is not None
     if alert.state is AlertState.RESOLVED and alert.resolved_by is None:
         # Closed automatically, yet the problem is back: the same alert opens again.
@@ -73,16 +89,16 @@ def raise_or_update(session: Session, org_id: int, finding: Finding) -> Alert:
     return alert
 
 
-def clear(session: Session, org_id: int, key: str, note: str) -> Alert | None:
+def clear(session: Session, org_id: int, key: AlertKey, note: str) -> Alert | None:
     """Resolve the alert for key automatically, saying why; a no-op when none is open."""
-    alert = _by_key(session, org_id, key)
+    alert = _by_key(session, org_id, str(key))
     if alert is None or alert.state is AlertState.RESOLVED:
         return alert
     now = utcnow()
     before = audit.snapshot(alert)
     alert.state, alert.resolved_at, alert.resolution = AlertState.RESOLVED, now, note
     alert.updated_at = now
-    _entry(alert, now, "auto_resolved", note, None)
+    entry(alert, now, "auto_resolved", note, None)
     audit.record(session, "auto_resolve", alert, audit.diff(before, audit.snapshot(alert)))
     return alert
 
@@ -106,7 +122,7 @@ def back_to_normal(
         action = "updated"
     alert.evidence = {**alert.evidence, "back_to_normal": reading}
     alert.updated_at = now
-    _entry(alert, now, action, note, None)
+    entry(alert, now, action, note, None)
     audit.record(session, action, alert, audit.diff(before, audit.snapshot(alert)))
 
 
@@ -114,11 +130,11 @@ def follow_up_failed(session: Session, alert: Alert, finding: Finding) -> None:
     """The reading after a rectification is still out of bounds: the alert opens again."""
     now = utcnow()
     before = audit.snapshot(alert)
-    alert.severity, alert.evidence, alert.title = finding.severity, finding.evidence, finding.title
+    _describe(alert, finding)
     alert.state, alert.awaiting_reading = AlertState.OPEN, False
     alert.resolved_by = alert.resolution_photo = alert.resolution = None
     alert.updated_at = now
-    _entry(alert, now, "reopened", "still out of bounds after the rectification", None)
+    entry(alert, now, "reopened", "still out of bounds after the rectification", None)
     audit.record(session, "reopened", alert, audit.diff(before, audit.snapshot(alert)))
 
 
@@ -130,12 +146,13 @@ def _by_key(session: Session, org_id: int, key: str) -> Alert | None:
 
 def _columns(finding: Finding, now: datetime) -> dict[str, Any]:
     return {
-        "key": finding.key,
-        "subject": finding.subject,
+        "key": str(finding.key),
+        "subject": finding.key.subject,
         "kind": finding.kind,
         "severity": finding.severity,
         "state": AlertState.OPEN,
         "title": finding.title,
+        "title_args": finding.title_args,
         "site_id": finding.site_id,
         "round_id": finding.round_id,
         "checkpoint_id": finding.checkpoint_id,
@@ -159,13 +176,14 @@ def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> A
     alert = session.scalars(
         select(Alert).options(lazyload(Alert.history)).where(Alert.id == alert_id)
     ).one()
-    _entry(alert, now, "raised", "", None)
+    entry(alert, now, "raised", "", None)
     audit.record(session, "raise", alert, {"title": [None, alert.title]})
     return alert
 
 
-def _entry(alert: Alert, now: datetime, action: str, note: str, user_id: int | None) -> None:
-    entry = AlertEntry(
+def entry(alert: Alert, now: datetime, action: str, note: str, user_id: int | None) -> None:
+    """A line of the alert's history, added without reading the rest of it."""
+    line = AlertEntry(
         at=now,
         action=action,
         user_id=user_id,
@@ -175,10 +193,10 @@ def _entry(alert: Alert, now: datetime, action: str, note: str, user_id: int | N
     )
     if "history" in inspect(alert).unloaded:
         # Not read in this session: add the line without loading the rest.
-        entry.alert_id = alert.id
-        object_session(alert).add(entry)  # type: ignore[union-attr]
+        line.alert_id = alert.id
+        object_session(alert).add(line)  # type: ignore[union-attr]
     else:
-        alert.history.append(entry)
+        alert.history.append(line)
 
 
 def _change(
@@ -191,101 +209,15 @@ def _change(
     state: AlertState | None = None,
 ) -> None:
     before = audit.snapshot(alert)
-    alert.severity, alert.evidence, alert.title = finding.severity, finding.evidence, finding.title
+    _describe(alert, finding)
     alert.updated_at = now
     if state is not None:
         alert.state, alert.resolved_at, alert.resolution = state, None, None
-    _entry(alert, now, action, note, None)
+    entry(alert, now, action, note, None)
     audit.record(session, action, alert, audit.diff(before, audit.snapshot(alert)))
 
 
-# What people do with alerts (the API's side).
-
-
-def list_query(filters: dict[str, Any]) -> Select[Any]:
-    """Alerts on the current actor's sites, filtered."""
-    actor = current_actor()
-    access.require_role(actor, access.HANDLE_ALERTS)
-    stmt = access.scoped(select(Alert), Alert, actor)
-    for name in ("site_id", "kind", "severity", "state", "round_id", "checkpoint_id", "asset_id"):
-        if filters.get(name) is not None:
-            stmt = stmt.where(getattr(Alert, name) == filters[name])
-    if filters.get("since") is not None:
-        stmt = stmt.where(Alert.raised_at >= filters["since"])
-    if filters.get("until") is not None:
-        stmt = stmt.where(Alert.raised_at < filters["until"])
-    return stmt
-
-
-def get(session: Session, alert_id: int) -> Alert:
-    """One alert on the current actor's sites."""
-    actor = current_actor()
-    access.require_role(actor, access.HANDLE_ALERTS)
-    return access.get_scoped(session, Alert, alert_id, actor)
-
-
-def acknowledge(session: Session, alert_id: int, comment: str) -> Alert:
-    """Someone has seen it and is on it."""
-    alert = get(session, alert_id)
-    if alert.state is not AlertState.OPEN:
-        raise Conflict(f"alert {alert_id} is {alert.state.value}, not open")
-    return _act(session, alert, "acknowledged", comment, AlertState.ACKNOWLEDGED)
-
-
-def resolve(session: Session, alert_id: int, note: str, photo: str | None = None) -> Alert:
-    """Close the loop: what was done about it (the rectification), optionally with a photo."""
-    alert = get(session, alert_id)
-    if alert.state is AlertState.RESOLVED:
-        raise Conflict(f"alert {alert_id} is already resolved")
-    if alert.awaiting_reading:
-        raise Conflict(f"alert {alert_id} is rectified and waits for a reading back within bounds")
-    if not note.strip():
-        raise Invalid("a rectification note is required", {"note": ["say what was done"]})
-    if photo is not None:
-        known = session.scalar(
-            select(Photo.id).where(Photo.org_id == alert.org_id, Photo.sha256 == photo)
-        )
-        if known is None:
-            raise Invalid("photo not uploaded", {"photo": ["upload the photo first"]})
-    closed: dict[str, Any] = {"resolution": note, "resolution_photo": photo}
-    closed["resolved_by"] = current_actor().user_id
-    if alert.evidence.get("follow_up"):
-        # The item asks for proof: the alert closes when a reading back within bounds arrives.
-        closed["awaiting_reading"] = True
-        return _act(session, alert, "rectified", note, AlertState.ACKNOWLEDGED, closed)
-    closed["resolved_at"] = utcnow()
-    return _act(session, alert, "resolved", note, AlertState.RESOLVED, closed)
-
-
-def reopen(session: Session, alert_id: int, comment: str) -> Alert:
-    """The fix did not hold: open it again."""
-    alert = get(session, alert_id)
-    if alert.state is not AlertState.RESOLVED and not alert.awaiting_reading:
-        raise Conflict(f"alert {alert_id} is not resolved")
-    cleared: dict[str, Any] = dict.fromkeys(
-        ("resolved_at", "resolved_by", "resolution", "resolution_photo")
-    )
-    cleared["awaiting_reading"] = False
-    return _act(session, alert, "reopened", comment, AlertState.OPEN, cleared)
-
-
-def _act(
-    session: Session,
-    alert: Alert,
-    action: str,
-    note: str,
-    state: AlertState,
-    fields: dict[str, Any] | None = None,
-) -> Alert:
-    before = audit.snapshot(alert)
-    now = utcnow()
-    for name, value in (fields or {}).items():
-        setattr(alert, name, value)
-    alert.state, alert.updated_at = state, now
-    _entry(alert, now, action, note, current_actor().user_id)
-    changes = audit.diff(before, audit.snapshot(alert))
-    if note:
-        changes["note"] = [None, note]
-    audit.record(session, action, alert, changes)
-    session.flush()
-    return alert
+def _describe(alert: Alert, finding: Finding) -> None:
+    """What is known of the problem now: its severity, evidence and title."""
+    alert.severity, alert.evidence = finding.severity, finding.evidence  # type: ignore[assignment]
+    alert.title, alert.title_args = finding.title, finding.title_args

@@ -7,12 +7,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
-from server.domain.inspection import checks
 from server.domain.inspection.checks import Problem
 from server.domain.inspection.definition import Definition
 from server.domain.inspection.history import History
-from server.domain.models import Alert, AlertSeverity
+from server.domain.inspection.problem_kinds import KINDS, LASTING
+from server.domain.models import Alert, AlertSeverity, AlertState
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Stored:
     event_id: int | None
 
 
+# An item's level of concern, as the alert's severity.
 _SEVERITY = {
     "critical": AlertSeverity.CRITICAL,
     "warning": AlertSeverity.MEDIUM,
@@ -52,21 +54,20 @@ def apply(
     """One alert per problem (a lasting one updates its spell's alert); settle the rest."""
     still = set()
     for problem in problems:
-        prefix = _episode_prefix(problem, record)
         if not problem.lasting:
-            key = f"inspection_{problem.code}:{record.id}:{problem.item or '-'}"
-            alerts.raise_new(
-                session, record.org_id, _finding(problem, record, subject, template_code, form, key)
-            )
+            key = AlertKey.of(KINDS[problem.code], record.id, problem.item or "-")
+            finding = _finding(problem, record, subject, template_code, form, key)
+            alerts.raise_new(session, record.org_id, finding)
             continue
-        still.add(prefix)
-        ongoing = _ongoing(session, history, record, prefix)
-        key = ongoing.key if ongoing else f"{prefix}{record.id}"
+        fresh = lasting_key(problem, record.asset_id, record.site_id, record.template_id, record.id)
+        spell = fresh.subject or ""
+        still.add(spell)
+        ongoing = _ongoing(session, history, record, spell)
+        key = AlertKey.parse(ongoing.key) if ongoing else fresh
         finding = _finding(problem, record, subject, template_code, form, key)
-        finding.subject = prefix.rstrip(":")
         if ongoing is None:
             alert = alerts.raise_new(session, record.org_id, finding)
-            history.spells[finding.subject] = alert
+            history.spells[spell] = alert
             if record.asset_id is not None:
                 history.open_alerts[record.asset_id].append(alert)
         elif ongoing.awaiting_reading:
@@ -78,22 +79,34 @@ def apply(
         _done(session, record, history)
 
 
+def lasting_key(
+    problem: Problem, asset_id: int | None, site_id: int, template_id: int, record_id: int
+) -> AlertKey:
+    """A lasting problem's key: its subject is the asset (or site) and item (or form)."""
+    return AlertKey.of(
+        KINDS[problem.code], *_where(problem, asset_id, site_id, template_id), record_id
+    )
+
+
 def subject_of(problem: Problem, asset_id: int | None, site_id: int, template_id: int) -> str:
-    """What a lasting problem is about: its kind, the asset (or site), and the item (or form)."""
-    where = str(asset_id) if asset_id is not None else f"s{site_id}"
-    return f"inspection_{problem.code}:{where}:{problem.item or f't{template_id}'}"
+    """What a lasting problem is about: the subject its alerts share (Alert.subject)."""
+    return AlertKey.subject_of(
+        KINDS[problem.code], *_where(problem, asset_id, site_id, template_id)
+    )
 
 
-def _episode_prefix(problem: Problem, record: Stored) -> str:
-    return subject_of(problem, record.asset_id, record.site_id, record.template_id) + ":"
+def _where(
+    problem: Problem, asset_id: int | None, site_id: int, template_id: int
+) -> tuple[str, str]:
+    place = str(asset_id) if asset_id is not None else f"s{site_id}"
+    return place, problem.item or f"t{template_id}"
 
 
-def _ongoing(session: Session, history: History, record: Stored, prefix: str) -> Alert | None:
+def _ongoing(session: Session, history: History, record: Stored, spell: str) -> Alert | None:
     """The open alert of this problem's spell, as the batch read or raised it."""
-    subject = prefix.rstrip(":")
-    if subject not in history.spells:
-        history.read_alerts(session, record.org_id, set(), {subject})
-    found = history.spells[subject]
+    if spell not in history.spells:
+        history.read_alerts(session, record.org_id, set(), {spell})
+    found = history.spells[spell]
     known = history.open_alerts[record.asset_id or 0]
     if found is not None and all(a.id != found.id for a in known):
         known.append(found)
@@ -104,16 +117,17 @@ def _settle(
     session: Session, record: Stored, form: Definition, still: set[str], history: History
 ) -> None:
     """Lasting problems this record no longer shows: close rectified ones, note the rest."""
-    lasting = {f"inspection_{code}" for code in checks.LASTING}
+    flatline = AlertKey.subject_of(
+        AlertKind.INSPECTION_FLATLINE, record.asset_id, f"t{record.template_id}"
+    )
     for alert in list(history.open_alerts.get(record.asset_id or 0, [])):
-        if alert.kind not in lasting or alert.state.value == "resolved":
+        if alert.kind not in LASTING or alert.state is AlertState.RESOLVED:
             continue
-        episode = alert.key.rsplit(":", 1)[0] + ":"
         item = alert.evidence.get("item")
-        if episode in still:
+        if alert.subject in still:
             continue
         if item is None:
-            if episode != f"inspection_flatline:{record.asset_id}:t{record.template_id}:":
+            if alert.subject != flatline:
                 continue  # another template's flatline: this record says nothing of it
         elif form.item(item) is None or record.values.get(item) is None:
             continue  # not read this time: nothing is known
@@ -123,19 +137,21 @@ def _settle(
 
 def _done(session: Session, record: Stored, history: History) -> None:
     """The scheduled inspection is done: its overdue alert closes, saying how late it was."""
-    schedules = history.schedules.get((record.asset_id or 0, record.template_id), [])
-    prefixes = tuple(f"inspection_overdue:{s.id}:" for s in schedules)
-    if not prefixes:
+    schedules = {
+        str(s.id) for s in history.schedules.get((record.asset_id or 0, record.template_id), [])
+    }
+    if not schedules:
         return
     for alert in history.open_alerts.get(record.asset_id or 0, []):
-        if alert.kind != "inspection_overdue" or not alert.key.startswith(prefixes):
+        if alert.kind != AlertKind.INSPECTION_OVERDUE or alert.state is AlertState.RESOLVED:
             continue
-        if alert.state.value == "resolved":
+        key = AlertKey.parse(alert.key)
+        if key["schedule_id"] not in schedules:
             continue
         due = datetime.fromisoformat(alert.evidence["due_at"])
         days = round((record.at - due).total_seconds() / 86400, 1)
         note = f"done at {record.at.isoformat()} (record {record.id}), {days:g} days after due"
-        alerts.clear(session, record.org_id, alert.key, note)
+        alerts.clear(session, record.org_id, key, note)
 
 
 def _finding(
@@ -144,14 +160,13 @@ def _finding(
     subject: str,
     template_code: str,
     form: Definition,
-    key: str,
+    key: AlertKey,
 ) -> Finding:
     item = form.item(problem.item) if problem.item else None
     return Finding(
         key=key,
-        kind=f"inspection_{problem.code}",
         severity=_SEVERITY[problem.level],
-        title=title(problem, subject, form)[:500],
+        title_args=title_args(problem, subject, form),
         site_id=record.site_id,
         evidence={
             **problem.details,
@@ -182,40 +197,38 @@ def _number(value: Any, unit: str) -> str:
     return f"{value:g} {unit}".strip()
 
 
-def title(problem: Problem, subject: str, form: Definition) -> str:
-    """What a supervisor reads first: what, which reading, which limit."""
-    label, facts = _label(form, problem.item), problem.details
+def title_args(problem: Problem, subject: str, form: Definition) -> dict[str, Any]:
+    """What a supervisor reads first: what, which reading, which limit (alerts.kinds words it)."""
+    facts = problem.details
     unit = facts.get("unit", "")
+    args: dict[str, Any] = {"subject": subject, "label": _label(form, problem.item)}
     if problem.code == "out_of_bounds":
-        side = "below" if facts["side"] == "low" else "above"
-        return (
-            f"{subject}: {label} {_number(facts['value'], unit)}, {side} the "
-            f"{problem.level} limit {_number(facts['limit'], unit)}"
+        args.update(
+            value=_number(facts["value"], unit),
+            limit=_number(facts["limit"], unit),
+            side=facts["side"],
+            level=problem.level,
         )
-    if problem.code == "meter_backwards":
-        return f"{subject}: {label} went back from {facts['previous']:g} to {facts['value']:g}"
-    if problem.code == "meter_jump":
-        return f"{subject}: {label} rose {facts['per_day']:g} a day, more than it can"
-    if problem.code == "unexplained_drop":
-        return (
-            f"{subject}: {label} fell {_number(facts['drop'], unit)} since the last record "
-            "with no run logged"
+    elif problem.code == "meter_backwards":
+        args.update(previous=facts["previous"], value=facts["value"])
+    elif problem.code == "meter_jump":
+        args.update(per_day=facts["per_day"])
+    elif problem.code == "unexplained_drop":
+        args.update(drop=_number(facts["drop"], unit))
+    elif problem.code == "above_usual":
+        args.update(
+            value=_number(facts["value"], unit),
+            usual=_number(facts["usual"], unit),
+            max_above=facts["max_above"],
         )
-    if problem.code == "above_usual":
-        return (
-            f"{subject}: {label} {_number(facts['value'], unit)}, more than "
-            f"{facts['max_above']:g} above its usual {_number(facts['usual'], unit)} at this load"
-        )
-    if problem.code == "flatline":
-        return f"{subject}: the same readings {facts['records']} records in a row"
-    if problem.code == "check_failed":
-        return f"{subject}: check failed: {label}"
-    if problem.code == "abnormal_choice":
-        return f"{subject}: {label}: {facts['value']}"
-    if problem.code == "audit_failed":
-        return f"{subject}: audit scored {facts['score']:g}, {facts['grade_zh']} ({facts['grade']})"
-    if problem.code == "too_soon":
-        days, least = facts["days"], facts["min_days"]
-        return f"{subject}: done {days:g} days after the last one (at least {least})"
-    names = ", ".join(_label(form, m.get("key")) for m in facts.get("missing", []))
-    return f"{subject}: inspection incomplete: {names}"
+    elif problem.code == "flatline":
+        args.update(records=facts["records"])
+    elif problem.code == "abnormal_choice":
+        args.update(value=facts["value"])
+    elif problem.code == "audit_failed":
+        args.update(score=facts["score"], grade=facts["grade"], grade_zh=facts["grade_zh"])
+    elif problem.code == "too_soon":
+        args.update(days=facts["days"], least=facts["min_days"])
+    elif problem.code == "incomplete":
+        args.update(missing=[_label(form, m.get("key")) for m in facts.get("missing", [])])
+    return args

@@ -10,9 +10,11 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, bindparam, column, or_, select, text, true, tuple_
 from sqlalchemy.orm import Session, aliased, lazyload
 
+from server.domain.alerts.kinds import AlertKind
 from server.domain.inspection import checks
 from server.domain.inspection.checks import Point
 from server.domain.inspection.definition import NUMERIC, Bounds, Definition
+from server.domain.inspection.problem_kinds import LASTING
 from server.domain.models import (
     Alert,
     AlertState,
@@ -240,13 +242,13 @@ _OPEN_ALERTS = (
     .options(lazyload(Alert.history))
     .where(
         Alert.org_id == bindparam("org_id"),
-        Alert.kind.in_([f"inspection_{code}" for code in (*checks.LASTING, "overdue")]),
+        Alert.kind.in_([*LASTING, AlertKind.INSPECTION_OVERDUE]),
         Alert.state != AlertState.RESOLVED,
         or_(
             and_(
                 Alert.asset_id.in_(bindparam("assets", expanding=True)),
                 or_(
-                    Alert.kind == "inspection_overdue",
+                    Alert.kind == AlertKind.INSPECTION_OVERDUE,
                     Alert.awaiting_reading,
                     Alert.evidence["back_to_normal"].as_string().is_(None),
                 ),

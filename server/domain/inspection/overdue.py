@@ -7,6 +7,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
 from server.domain.models import (
     AlertSeverity,
@@ -92,14 +93,15 @@ def _finding(
 ) -> Finding:
     late = now - due
     days = late.days
-    by = f"{days} day{'s' if days != 1 else ''}" if days else f"{late.seconds // 3600} h"
-    local = due.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    name = " ".join(n for n in (template.name_zh, template.name) if n)
     return Finding(
-        key=f"inspection_overdue:{schedule.id}:{due.isoformat()}",
-        kind="inspection_overdue",
+        key=AlertKey.of(AlertKind.INSPECTION_OVERDUE, schedule.id, due.isoformat()),
         severity=AlertSeverity.HIGH if late > LONG_OVERDUE else AlertSeverity.MEDIUM,
-        title=f"{asset.name}: {name} overdue by {by} (due {local})",
+        title_args={
+            "asset": asset.name,
+            "form": " ".join(n for n in (template.name_zh, template.name) if n),
+            "late": {"days": days} if days else {"hours": late.seconds // 3600},
+            "due": due.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M"),
+        },
         site_id=schedule.site_id,
         evidence={
             "schedule_id": schedule.id,

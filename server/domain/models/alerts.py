@@ -41,7 +41,7 @@ class Alert(Tenanted, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
-    # What problem this is, e.g. 'round_missed:42': the de-duplication key.
+    # What problem this is, e.g. 'round_missed:42': the de-duplication key (alerts.kinds.AlertKey).
     key: Mapped[str] = mapped_column(String(200))
     # For a problem that lasts from record to record (a reading out of bounds), what it is
     # about; the open alert with this subject is the one a new record continues.
@@ -50,6 +50,9 @@ class Alert(Tenanted, Base):
     severity: Mapped[AlertSeverity] = mapped_column(str_enum(AlertSeverity, 16))
     state: Mapped[AlertState] = mapped_column(str_enum(AlertState, 16), default=AlertState.OPEN)
     title: Mapped[str] = mapped_column(String(500))
+    # What the title says, as facts: the alert kinds' table reads it in either language.
+    # None on alerts raised before it was kept; their English title is all there is.
+    title_args: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
     checkpoint_id: Mapped[int | None] = mapped_column(ForeignKey("checkpoints.id"))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))

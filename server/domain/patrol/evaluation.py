@@ -5,13 +5,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from device_protocol.flags import TAG_FLAGS, Flag
 from server.domain.models.patrol import RoundStatus, RouteOrder
 
 # Faster than this between two checkpoints is running or not walking at all (brisk walking is
 # about 1.5 m/s); an assumption, adjustable here.
 MAX_SPEED_MPS = 3.0
 # Scan flags that mean the scan proves nothing about a visit (forged, revoked, other site...).
-_DISQUALIFYING = ("tag_", "other_site", "unknown_", "inactive_checkpoint")
+DISQUALIFYING = TAG_FLAGS | {
+    Flag.OTHER_SITE,
+    Flag.INACTIVE_CHECKPOINT,
+    Flag.UNKNOWN_CHIP,
+    Flag.UNKNOWN_CODE,
+    Flag.UNKNOWN_CHECKPOINT,
+    Flag.UNKNOWN_ROUTE,
+    Flag.UNKNOWN_USER,
+    Flag.UNKNOWN_ASSET,
+    Flag.UNKNOWN_TEMPLATE,
+}
 
 
 @dataclass(frozen=True)
@@ -25,12 +36,12 @@ class Visit:
     user_id: int | None
     photos: int = 0
     note: bool = False
-    flags: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
 
     @property
     def counts(self) -> bool:
         """Whether it proves a visit."""
-        return not any(f.startswith(_DISQUALIFYING) for f in self.flags)
+        return DISQUALIFYING.isdisjoint(self.flags)
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,15 @@
 """Rounds judged as their windows open and as late scans arrive; their alerts kept current."""
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from device_protocol import flags
 from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
 from server.domain.models import (
     Alert,
@@ -43,9 +46,10 @@ def judge(session: Session, now: datetime) -> int:
     for found, timezone, route_name in due:
         outcome = evaluate(_plan(found), visits.get(found.id, []), now)
         _store(found, outcome, now)
-        findings = [_finding(found, p, timezone, route_name) for p in outcome.problems]
+        problems = outcome.problems
         if found.voluntary:
-            findings = [f for f in findings if f.kind.removeprefix("round_") in voluntary.ALERTS]
+            problems = [p for p in problems if p.code in voluntary.ALERTS]
+        findings = [_finding(found, p, timezone, route_name) for p in problems]
         for finding in findings:
             alerts.raise_or_update(session, found.org_id, finding)
         current = {f.key for f in findings}
@@ -104,17 +108,17 @@ def _visit(event: DeviceEvent) -> Visit:
         user_id=event.user_id,
         photos=len(event.data.get("photos", [])),
         note=bool(event.data.get("note", "").strip()),
-        flags=tuple(event.flags),
+        flags=flags.read(event.flags),
     )
 
 
-def _open_keys(session: Session, round_ids: list[int]) -> dict[int, set[str]]:
+def _open_keys(session: Session, round_ids: list[int]) -> dict[int, set[AlertKey]]:
     stmt = select(Alert.round_id, Alert.key).where(
         Alert.round_id.in_(round_ids), Alert.state != AlertState.RESOLVED
     )
-    keys: dict[int, set[str]] = {}
+    keys: dict[int, set[AlertKey]] = {}
     for round_id, key in session.execute(stmt):
-        keys.setdefault(round_id, set()).add(key)
+        keys.setdefault(round_id, set()).add(AlertKey.parse(key))
     return keys
 
 
@@ -136,48 +140,41 @@ def _store(found: Round, outcome: Outcome, now: datetime) -> None:
         found.evaluated_at = now
 
 
-_SEVERITY = {
-    "missed": AlertSeverity.HIGH,
-    "incomplete": AlertSeverity.MEDIUM,
-    "late_start": AlertSeverity.MEDIUM,
-    "rushed": AlertSeverity.HIGH,
-    "out_of_order": AlertSeverity.LOW,
-    "timing": AlertSeverity.LOW,
-    "task": AlertSeverity.LOW,
+# What each of the judge's problems is raised as.
+_KINDS = {
+    "missed": AlertKind.ROUND_MISSED,
+    "incomplete": AlertKind.ROUND_INCOMPLETE,
+    "late_start": AlertKind.ROUND_LATE_START,
+    "out_of_order": AlertKind.ROUND_OUT_OF_ORDER,
+    "timing": AlertKind.ROUND_TIMING,
+    "task": AlertKind.ROUND_TASK,
+    "rushed": AlertKind.ROUND_RUSHED,
 }
 
 
 def _finding(found: Round, problem: Problem, timezone: str, route_name: str) -> Finding:
     local = found.due_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-    subject = f"{route_name} round due {local}"
-    severity = _SEVERITY[problem.code]
     details = problem.details
     stop = details.get("checkpoint", {})
+    args: dict[str, Any] = {"route": route_name, "due": local, "checkpoint": stop.get("name")}
+    severity = None
     if problem.code == "late_start":
-        started = details.get("started_at")
-        title = f"{subject} not started within {found.grace_min} min"
-        if started:
+        args["grace"] = found.grace_min
+        if details.get("started_at"):
             # It did start, only late: a warning, no longer a missing round.
-            severity, title = AlertSeverity.LOW, f"{subject} started late"
-    elif problem.code == "missed":
-        title = f"{subject} missed: nothing scanned"
+            severity, args["variant"] = AlertSeverity.LOW, "started_late"
     elif problem.code == "incomplete":
-        names = ", ".join(s["name"] for s in details["missed"])
-        title = f"{subject} incomplete: missed {names}"
-    elif problem.code == "out_of_order":
-        title = f"{subject} walked out of order"
+        args["missed"] = [s["name"] for s in details["missed"]]
     elif problem.code == "timing":
-        title = f"{stop.get('name')} scanned {details['timing']} on {subject}"
+        args["timing"] = details["timing"]
     elif problem.code == "task":
-        title = f"{stop.get('name')} scanned without {' and '.join(details['missing'])}"
-    else:
-        title = f"{stop.get('name')} reached too fast on {subject}"
-    suffix = "" if problem.position is None else f":{problem.position}"
+        args["missing"] = details["missing"]
+    kind = _KINDS[problem.code]
+    at = () if problem.position is None else (problem.position,)
     return Finding(
-        key=f"round_{problem.code}:{found.id}{suffix}",
-        kind=f"round_{problem.code}",
+        key=AlertKey.of(kind, found.id, *at),
+        title_args=args,
         severity=severity,
-        title=title,
         site_id=found.site_id,
         evidence={"due_at": found.due_at.isoformat(), **details},
         round_id=found.id,

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from server.db import insert_new_only
 from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
 from server.domain.models import AlertSeverity, Device, DeviceEvent, Duty, Site, User
 
@@ -130,9 +131,9 @@ def watch(session: Session, now: datetime) -> int:
     return silent
 
 
-def _key(duty: Duty) -> str:
+def _key(duty: Duty) -> AlertKey:
     # One silence: the handheld and the last event before it.
-    return f"guard_inactive:{duty.device_id}:{duty.last_event_id}"
+    return AlertKey.of(AlertKind.GUARD_INACTIVE, duty.device_id, duty.last_event_id)
 
 
 def _finding(
@@ -143,19 +144,19 @@ def _finding(
     resumed: datetime | None = None,
 ) -> Finding:
     zone = ZoneInfo(limit.timezone)
-    since = duty.last_seen_at.astimezone(zone).strftime("%H:%M")
-    who = _who(session, duty)
-    if resumed is None:
-        title = f"{who} silent since {since} while clocked in (limit {limit.inactivity_min} min)"
-    else:
-        minutes = round((resumed - duty.last_seen_at).total_seconds() / 60)
-        until = resumed.astimezone(zone).strftime("%H:%M")
-        title = f"{who} was silent {minutes} min, {since} to {until}, while clocked in"
+    args: dict[str, Any] = {
+        "who": _who(session, duty),
+        "since": duty.last_seen_at.astimezone(zone).strftime("%H:%M"),
+        "limit": limit.inactivity_min,
+    }
+    if resumed is not None:
+        args["variant"] = "resumed"
+        args["minutes"] = round((resumed - duty.last_seen_at).total_seconds() / 60)
+        args["until"] = resumed.astimezone(zone).strftime("%H:%M")
     return Finding(
         key=_key(duty),
-        kind="guard_inactive",
         severity=severity,
-        title=title,
+        title_args=args,
         site_id=duty.site_id or 0,
         evidence={
             "limit_min": limit.inactivity_min,
@@ -171,15 +172,16 @@ def _finding(
     )
 
 
-def _who(session: Session, duty: Duty) -> str:
+def _who(session: Session, duty: Duty) -> dict[str, str]:
+    """The person on duty, or their handheld when no one signed in on it."""
     if duty.user_id is not None:
         name = session.scalar(select(User.name).where(User.id == duty.user_id))
         if name:
-            return name
+            return {"person": name}
     device = session.execute(
         select(Device.label, Device.serial).where(Device.id == duty.device_id)
     ).one()
-    return f"Handheld {device.label or device.serial}"
+    return {"handheld": device.label or device.serial}
 
 
 def _why_cleared(event: DeviceEvent, silent: timedelta) -> str:

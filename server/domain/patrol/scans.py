@@ -7,9 +7,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from device_protocol import flags
+from device_protocol.flags import TAG_FLAGS
 from server.domain.alerts import lifecycle as alerts
+from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
-from server.domain.models import AlertSeverity, Checkpoint, DeviceEvent, Round
+from server.domain.models import Checkpoint, DeviceEvent, Round
 from server.domain.patrol import lone_worker as duty
 from server.domain.patrol import rounds_ahead as rounds
 from server.domain.patrol import voluntary
@@ -50,19 +53,17 @@ def take(session: Session, now: datetime) -> int:
 
 
 def _tag_findings(event: DeviceEvent) -> list[Finding]:
-    problems = [f for f in event.flags if f.startswith("tag_")]
+    problems = [f for f in flags.read(event.flags) if f in TAG_FLAGS]
     if not problems:
         return []
     payload = event.data.get("payload", "")
     digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
     return [
         Finding(
-            key=f"tag:{event.device_id}:{problem}:{digest}",
-            kind="suspicious_tag",
-            severity=AlertSeverity.HIGH,
-            title=f"Scan of a {problem.removeprefix('tag_').replace('_', ' ')} tag",
+            key=AlertKey.of(AlertKind.SUSPICIOUS_TAG, event.device_id, problem, digest),
+            title_args={"flag": problem.value},
             site_id=event.site_id or 0,
-            evidence={"flag": problem, "payload": payload, **_scan_facts(event)},
+            evidence={"flag": problem.value, "payload": payload, **_scan_facts(event)},
             checkpoint_id=event.checkpoint_id,
             device_id=event.device_id,
             user_id=event.user_id,
@@ -102,10 +103,8 @@ def _far_scans(session: Session, scans: list[DeviceEvent]) -> None:
             continue
         day = event.corrected_time.date().isoformat()
         finding = Finding(
-            key=f"far_scan:{event.device_id}:{place.id}:{day}",
-            kind="far_scan",
-            severity=AlertSeverity.HIGH,
-            title=f"{place.name} scanned {round(distance)} m away from it",
+            key=AlertKey.of(AlertKind.FAR_SCAN, event.device_id, place.id, day),
+            title_args={"checkpoint": place.name, "distance": round(distance)},
             site_id=place.site_id,
             evidence={
                 "distance_m": round(distance),
@@ -142,10 +141,8 @@ def _twin_scans(session: Session, scans: list[DeviceEvent]) -> None:
                 continue
             first, second = sorted((event, other), key=lambda e: e.id)
             finding = Finding(
-                key=f"twin_scan:{first.id}:{second.id}",
-                kind="twin_scan",
-                severity=AlertSeverity.HIGH,
-                title=f"Checkpoint scanned by two devices {round(apart.total_seconds())} s apart",
+                key=AlertKey.of(AlertKind.TWIN_SCAN, first.id, second.id),
+                title_args={"seconds": round(apart.total_seconds())},
                 site_id=event.site_id or 0,
                 evidence={"scans": [_scan_facts(first), _scan_facts(second)]},
                 checkpoint_id=event.checkpoint_id,
@@ -174,5 +171,3 @@ def _reopen_rounds(session: Session, scans: list[DeviceEvent]) -> None:
         )
         .values(needs_eval=True)
     )
-
-

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
+from device_protocol import flags
+from device_protocol.flags import Flag
 from server.db import insert_new_only
 from server.domain.models import DeviceEvent, PatrolRoute, Round, RoundStatus
 from server.domain.patrol import rounds_ahead as rounds
@@ -18,7 +20,9 @@ ALERTS = frozenset({"rushed"})
 
 def take(session: Session, events: list[DeviceEvent]) -> None:
     """Start and finish the voluntary rounds these events describe, in the order they happened."""
-    usable = [e for e in events if e.type == "round" and "unknown_route" not in e.flags]
+    usable = [
+        e for e in events if e.type == "round" and Flag.UNKNOWN_ROUTE not in flags.read(e.flags)
+    ]
     for event in sorted(usable, key=lambda e: (e.corrected_time, e.id)):
         if event.data["action"] == "start":
             _start(session, event)

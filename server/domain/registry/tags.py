@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Row, Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from device_protocol.flags import Flag
 from qr import payload as qr_payload
 from server.domain import access, audit
 from server.domain import writes as registry
@@ -174,6 +175,11 @@ class Problem(enum.StrEnum):
     REVOKED = "revoked"
     SUPERSEDED = "superseded"
     INACTIVE = "inactive"
+
+    @property
+    def flag(self) -> Flag:
+        """The flag a scanned event carries for it."""
+        return Flag(f"tag_{self.value}")
 
 
 # What a scan needs of a tag and of the checkpoint or asset it marks: columns, one query.

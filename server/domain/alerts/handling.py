@@ -1,0 +1,104 @@
+"""What people do with alerts: list and read them, acknowledge, resolve with a note, reopen."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access, audit
+from server.domain.actor import current_actor
+from server.domain.alerts.lifecycle import entry
+from server.domain.clock import utcnow
+from server.domain.errors import Conflict, Invalid
+from server.domain.models import Alert, AlertState, Photo
+
+SORTABLE = ("raised_at", "updated_at", "severity", "kind", "state")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """Alerts on the current actor's sites, filtered."""
+    actor = current_actor()
+    access.require_role(actor, access.HANDLE_ALERTS)
+    stmt = access.scoped(select(Alert), Alert, actor)
+    for name in ("site_id", "kind", "severity", "state", "round_id", "checkpoint_id", "asset_id"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(Alert, name) == filters[name])
+    if filters.get("since") is not None:
+        stmt = stmt.where(Alert.raised_at >= filters["since"])
+    if filters.get("until") is not None:
+        stmt = stmt.where(Alert.raised_at < filters["until"])
+    return stmt
+
+
+def get(session: Session, alert_id: int) -> Alert:
+    """One alert on the current actor's sites."""
+    actor = current_actor()
+    access.require_role(actor, access.HANDLE_ALERTS)
+    return access.get_scoped(session, Alert, alert_id, actor)
+
+
+def acknowledge(session: Session, alert_id: int, comment: str) -> Alert:
+    """Someone has seen it and is on it."""
+    alert = get(session, alert_id)
+    if alert.state is not AlertState.OPEN:
+        raise Conflict(f"alert {alert_id} is {alert.state.value}, not open")
+    return _act(session, alert, "acknowledged", comment, AlertState.ACKNOWLEDGED)
+
+
+def resolve(session: Session, alert_id: int, note: str, photo: str | None = None) -> Alert:
+    """Close the loop: what was done about it (the rectification), optionally with a photo."""
+    alert = get(session, alert_id)
+    if alert.state is AlertState.RESOLVED:
+        raise Conflict(f"alert {alert_id} is already resolved")
+    if alert.awaiting_reading:
+        raise Conflict(f"alert {alert_id} is rectified and waits for a reading back within bounds")
+    if not note.strip():
+        raise Invalid("a rectification note is required", {"note": ["say what was done"]})
+    if photo is not None:
+        known = session.scalar(
+            select(Photo.id).where(Photo.org_id == alert.org_id, Photo.sha256 == photo)
+        )
+        if known is None:
+            raise Invalid("photo not uploaded", {"photo": ["upload the photo first"]})
+    closed: dict[str, Any] = {"resolution": note, "resolution_photo": photo}
+    closed["resolved_by"] = current_actor().user_id
+    if alert.evidence.get("follow_up"):
+        # The item asks for proof: the alert closes when a reading back within bounds arrives.
+        closed["awaiting_reading"] = True
+        return _act(session, alert, "rectified", note, AlertState.ACKNOWLEDGED, closed)
+    closed["resolved_at"] = utcnow()
+    return _act(session, alert, "resolved", note, AlertState.RESOLVED, closed)
+
+
+def reopen(session: Session, alert_id: int, comment: str) -> Alert:
+    """The fix did not hold: open it again."""
+    alert = get(session, alert_id)
+    if alert.state is not AlertState.RESOLVED and not alert.awaiting_reading:
+        raise Conflict(f"alert {alert_id} is not resolved")
+    cleared: dict[str, Any] = dict.fromkeys(
+        ("resolved_at", "resolved_by", "resolution", "resolution_photo")
+    )
+    cleared["awaiting_reading"] = False
+    return _act(session, alert, "reopened", comment, AlertState.OPEN, cleared)
+
+
+def _act(
+    session: Session,
+    alert: Alert,
+    action: str,
+    note: str,
+    state: AlertState,
+    fields: dict[str, Any] | None = None,
+) -> Alert:
+    before = audit.snapshot(alert)
+    now = utcnow()
+    for name, value in (fields or {}).items():
+        setattr(alert, name, value)
+    alert.state, alert.updated_at = state, now
+    entry(alert, now, action, note, current_actor().user_id)
+    changes = audit.diff(before, audit.snapshot(alert))
+    if note:
+        changes["note"] = [None, note]
+    audit.record(session, action, alert, changes)
+    session.flush()
+    return alert
