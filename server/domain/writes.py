@@ -1,18 +1,15 @@
-"""What every registry object shares: tenant-safe lookups, audited create and update."""
+"""Audited writes every feature shares: create, update, and a flush that names conflicts."""
 
 import re
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from server.db import Base
 from server.domain import audit
-from server.domain.actor import Actor
-from server.domain.errors import Conflict, Invalid
-from server.domain.models import Site, Zone
+from server.domain.errors import Conflict
 
 # A check the caller wants on the current state before it changes (the API's If-Match).
 Precondition = Callable[[Any], None] | None
@@ -50,41 +47,6 @@ def flush(session: Session) -> None:
             f"another object already has this {', '.join(fields)}",
             {field: ["already in use"] for field in fields},
         ) from error
-
-
-def site_for_write(session: Session, actor: Actor, site_id: int) -> Site:
-    """The active site an actor may add things to."""
-    site = session.scalar(select(Site).where(Site.id == site_id, Site.org_id == actor.org_id))
-    if site is None or not (actor.all_sites or site.id in actor.site_ids):
-        raise Invalid(f"site {site_id} not found", {"site_id": ["unknown site"]})
-    if not site.active:
-        raise Invalid(f"site {site_id} is deactivated", {"site_id": ["site is deactivated"]})
-    return site
-
-
-def check_zone(session: Session, site_id: int, zone_id: int | None) -> None:
-    """A zone, when given, must belong to the same site."""
-    if zone_id is None:
-        return
-    zone = session.get(Zone, zone_id)
-    if zone is None or zone.site_id != site_id:
-        raise Invalid(
-            f"zone {zone_id} is not in site {site_id}", {"zone_id": ["not a zone of this site"]}
-        )
-
-
-def sites_for_assignment(session: Session, actor: Actor, site_ids: list[int]) -> list[Site]:
-    """Sites to assign to a user or device; any outside the actor's scope are unknown to them."""
-    stmt = select(Site).where(Site.org_id == actor.org_id, Site.id.in_(site_ids))
-    if not actor.all_sites:
-        stmt = stmt.where(Site.id.in_(actor.site_ids))
-    sites = list(session.scalars(stmt))
-    missing = set(site_ids) - {s.id for s in sites}
-    if missing:
-        raise Invalid(
-            "unknown site(s)", {"site_ids": [f"unknown site {i}" for i in sorted(missing)]}
-        )
-    return sites
 
 
 def check(precondition: Precondition, obj: Any) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from device_protocol.flags import Flag
-from server.domain.inspection import intake
+from server.domain.inspection import intake, placement
 from server.domain.inspection import values as value_checks
 from server.domain.inspection.intake import Submission
 from server.domain.models import Asset, InspectionTemplate, TemplateVersion
@@ -32,16 +32,10 @@ def resolve(
     if not rows:
         return []
     data = [r.event.data for r in rows]
+    wanted = {d["asset_id"] for d in data if d["asset_id"]}
     assets = {
         a.id: a
-        for a in session.scalars(
-            select(Asset).where(
-                Asset.org_id == org_id,
-                Asset.id.in_({d["asset_id"] for d in data if d["asset_id"]}),
-                Asset.site_id.in_(site_ids),
-                Asset.active,
-            )
-        )
+        for a in session.scalars(select(Asset).where(Asset.org_id == org_id, Asset.id.in_(wanted)))
     }
     templates = {
         t.id: t
@@ -49,7 +43,6 @@ def resolve(
             select(InspectionTemplate).where(
                 InspectionTemplate.org_id == org_id,
                 InspectionTemplate.id.in_({d["template_id"] for d in data}),
-                InspectionTemplate.active,
             )
         )
     }
@@ -82,19 +75,20 @@ def _place(
     site_ids: tuple[int, ...],
 ) -> Form | None:
     data = row.event.data
+    asset_id = data["asset_id"] or None
     template = templates.get(data["template_id"])
+    asset = None if asset_id is None else assets.get(asset_id)
+    wrong = placement.misplaced(
+        template, data["template_id"], asset_id, asset, data["site_id"], site_ids.__contains__
+    )
     version = versions.get((data["template_id"], data["version"]))
+    if wrong is not None:
+        row.flags.append(wrong.flag)
+        return None
     if template is None or version is None:
         row.flags.append(Flag.UNKNOWN_TEMPLATE)
         return None
-    asset = assets.get(data["asset_id"]) if data["asset_id"] else None
-    if data["asset_id"] and asset is None:
-        row.flags.append(Flag.UNKNOWN_ASSET)
-        return None
     site_id = asset.site_id if asset else data["site_id"]
-    if asset is None and (template.asset_kind is not None or site_id not in site_ids):
-        row.flags.append(Flag.UNKNOWN_ASSET)
-        return None
     row.values["site_id"] = site_id
     checked = value_checks.check(intake.definition(version), data["values"], data["item_photos"])
     if checked.errors:

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session
 from device_protocol import wand
 from device_protocol.events import Batch, Invalid, Rejected, parse_event
 from device_protocol.flags import Flag
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid as DomainInvalid
 from server.domain.models import Device, PersonTag, PhysicalTagKind, Site
+from server.domain.registry import sites
 from server.domain.registry.checkpoints import normalise_uid
 from server.domain.registry.enrollment import Caller
 from server.ingest import sync
@@ -59,7 +59,7 @@ def _wand(session: Session, site: Site, serial: str) -> Device:
         select(Device).where(Device.org_id == site.org_id, Device.serial == serial)
     )
     if device is None:
-        device = registry.create(
+        device = writes.create(
             session, Device(org_id=site.org_id, serial=serial, label=f"wand {serial}")
         )
     if site not in device.sites:
@@ -73,7 +73,7 @@ def import_file(
     """Read an export and store its reads as scans of the site's checkpoints."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_DEVICES)
-    site = registry.site_for_write(session, actor, site_id)
+    site = sites.site_for_write(session, actor, site_id)
     if options.kind not in WAND_KINDS:
         raise DomainInvalid("unknown chip kind", {"kind": [f"one of: {', '.join(WAND_KINDS)}"]})
     try:

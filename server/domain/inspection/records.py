@@ -1,23 +1,24 @@
 """Inspection records as people read and write them: list, submit, latest per asset."""
 
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import Role, current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid, NotFound
-from server.domain.inspection import intake
+from server.domain.inspection import intake, placement
 from server.domain.inspection import templates as inspection_templates
 from server.domain.inspection import values as value_checks
 from server.domain.inspection.intake import Submission
-from server.domain.models import Asset, InspectionRecord, Photo, Site
-from server.domain.registry import assets
+from server.domain.models import InspectionRecord, Photo
+from server.domain.registry import assets, sites
 
+T = TypeVar("T")
 SORTABLE = ("at", "received_at", "status", "asset_id", "score")
 # Engineers fill in inspections; supervisors audit; guards walk patrols, not plant.
 INSPECT = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.ENGINEER})
@@ -70,9 +71,22 @@ def create(session: Session, data: dict[str, Any]) -> tuple[InspectionRecord, bo
     """Submit a record; (record, created). Resending the same uuid returns the first copy."""
     actor = current_actor()
     access.require_role(actor, INSPECT)
-    template = _template(session, data["template_id"])
+    template = _visible(inspection_templates.get, session, data["template_id"])
+    asset_id = data.get("asset_id")
+    asset = None if asset_id is None else _visible(assets.get, session, asset_id)
+    wrong = placement.misplaced(
+        template,
+        data["template_id"],
+        asset_id,
+        asset,
+        data.get("site_id"),
+        lambda site_id: actor.all_sites or site_id in actor.site_ids,
+    )
+    if wrong is not None:
+        raise Invalid(wrong.message, {wrong.field: [wrong.reason]})
+    assert template is not None
     version = inspection_templates.version(session, template, data.get("version"))
-    asset, site = _subject(session, data, template)
+    site = sites.site_for_write(session, actor, asset.site_id if asset else data["site_id"])
     if data["at"] > utcnow() + FUTURE_SLACK:
         raise Invalid("the inspection cannot be in the future", {"at": ["not after now"]})
     if data.get("uuid"):
@@ -111,7 +125,7 @@ def create(session: Session, data: dict[str, Any]) -> tuple[InspectionRecord, bo
             uuid=data.get("uuid"),
         ),
     )
-    registry.flush(session)
+    writes.flush(session)
     audit.record(
         session,
         "create",
@@ -127,32 +141,12 @@ def _given(record: InspectionRecord, data: dict[str, Any]) -> dict[str, Any]:
     return {**(data.get("values") or {}), **derived}
 
 
-def _template(session: Session, template_id: int) -> Any:
+def _visible(get: Callable[[Session, int], T], session: Session, object_id: int) -> T | None:
+    """The object if the actor may see it; None lets the placement rules say what is wrong."""
     try:
-        template = inspection_templates.get(session, template_id)
+        return get(session, object_id)
     except NotFound:
-        raise Invalid(f"template {template_id} not found", {"template_id": ["unknown"]}) from None
-    if not template.active:
-        raise Invalid(f"template {template_id} is retired", {"template_id": ["retired"]})
-    return template
-
-
-def _subject(session: Session, data: dict[str, Any], template: Any) -> tuple[Asset | None, Site]:
-    """The asset inspected (its site follows), or for a site-wide form, the site."""
-    actor = current_actor()
-    if data.get("asset_id") is not None:
-        try:
-            asset = assets.get(session, data["asset_id"])
-        except NotFound:
-            raise Invalid(
-                f"asset {data['asset_id']} not found", {"asset_id": ["unknown"]}
-            ) from None
-        if not asset.active:
-            raise Invalid(f"asset {asset.id} is deactivated", {"asset_id": ["deactivated"]})
-        return asset, registry.site_for_write(session, actor, asset.site_id)
-    if template.asset_kind is not None or data.get("site_id") is None:
-        raise Invalid("say which asset was inspected", {"asset_id": ["required for this template"]})
-    return None, registry.site_for_write(session, actor, data["site_id"])
+        return None
 
 
 def _check_photos(session: Session, org_id: int, photos: dict[str, list[str]]) -> None:

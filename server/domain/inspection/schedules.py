@@ -6,8 +6,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
+from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
@@ -15,7 +14,7 @@ from server.domain.inspection import overdue
 from server.domain.inspection import templates as inspection_templates
 from server.domain.models import InspectionRecord, InspectionSchedule, Site
 from server.domain.recurrence import Recurrence, local_start
-from server.domain.registry import assets
+from server.domain.registry import assets, sites
 from server.domain.writes import Precondition
 
 SORTABLE = ("asset_id", "template_id", "created_at", "updated_at")
@@ -60,14 +59,14 @@ def create(session: Session, data: dict[str, Any]) -> InspectionSchedule:
         template = inspection_templates.get(session, data["template_id"])
     except NotFound as error:
         raise Invalid(error.message, {"asset_id": [error.message]}) from None
-    site = registry.site_for_write(session, actor, asset.site_id)
+    site = sites.site_for_write(session, actor, asset.site_id)
     data = dict(data)
     _check(session, data, site.timezone)
     schedule = InspectionSchedule(
         org_id=actor.org_id, site_id=site.id, effective_from=utcnow(), **data
     )
     schedule.template_id = template.id
-    return registry.create(session, schedule)
+    return writes.create(session, schedule)
 
 
 def update(
@@ -77,7 +76,7 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     schedule = get(session, schedule_id)
-    registry.check(precondition, schedule)
+    writes.check(precondition, schedule)
     merged = {
         name: data.get(name, getattr(schedule, name))
         for name in ("rrule", "start_local", "min_days", "max_days")
@@ -85,7 +84,7 @@ def update(
     timezone = session.get_one(Site, schedule.site_id).timezone
     _check(session, merged, timezone)
     data = {**data, **{k: merged[k] for k in ("start_local",) if k in data}}
-    return registry.update(session, schedule, data)
+    return writes.update(session, schedule, data)
 
 
 def next_due(session: Session, schedule: InspectionSchedule) -> datetime | None:

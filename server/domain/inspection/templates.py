@@ -6,8 +6,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import current_actor
 from server.domain.errors import NotFound
 from server.domain.inspection import definition as definitions
@@ -67,13 +66,13 @@ def create(session: Session, data: dict[str, Any]) -> InspectionTemplate:
     form = data.pop("definition")
     definitions.parse(form)
     template = InspectionTemplate(org_id=actor.org_id, version=1, **data)
-    registry.create(session, template, {"definition": form})
+    writes.create(session, template, {"definition": form})
     session.add(
         TemplateVersion(
             template_id=template.id, version=1, definition=form, created_by=actor.user_id
         )
     )
-    registry.flush(session)
+    writes.flush(session)
     return template
 
 
@@ -84,7 +83,7 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     template = get(session, template_id)
-    registry.check(precondition, template)
+    writes.check(precondition, template)
     data = dict(data)
     extra = None
     if "definition" in data:
@@ -102,7 +101,7 @@ def update(
                 )
             )
             extra = {"version": [template.version - 1, template.version]}
-    return registry.update(session, template, data, extra)
+    return writes.update(session, template, data, extra)
 
 
 def install_starters(session: Session) -> list[InspectionTemplate]:

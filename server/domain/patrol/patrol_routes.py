@@ -5,12 +5,12 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
+from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Checkpoint, PatrolRoute, RouteStop
 from server.domain.patrol import rounds_ahead as rounds
+from server.domain.registry import sites
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
@@ -62,11 +62,11 @@ def create(session: Session, data: dict[str, Any]) -> PatrolRoute:
     """Add a route to a site (admin, supervisor)."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
-    registry.site_for_write(session, actor, data["site_id"])
+    sites.site_for_write(session, actor, data["site_id"])
     data = dict(data)
     route = PatrolRoute(org_id=actor.org_id, **{k: v for k, v in data.items() if k != "stops"})
     route.stops = _stops(session, data["site_id"], data["stops"])
-    return registry.create(session, route, {"stops": _stop_list(route)})
+    return writes.create(session, route, {"stops": _stop_list(route)})
 
 
 def update(
@@ -76,17 +76,17 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     route = get(session, route_id)
-    registry.check(precondition, route)
+    writes.check(precondition, route)
     data = dict(data)
     extra = None
     if "stops" in data:
         before = _stop_list(route)
         route.stops = []
-        registry.flush(session)  # old positions go before new ones take their numbers
+        writes.flush(session)  # old positions go before new ones take their numbers
         route.stops = _stops(session, route.site_id, data.pop("stops"))
-        registry.flush(session)
+        writes.flush(session)
         if before != _stop_list(route):
             extra = {"stops": [before, _stop_list(route)]}
-    registry.update(session, route, data, extra)
+    writes.update(session, route, data, extra)
     rounds.refresh_future(session, route)
     return route

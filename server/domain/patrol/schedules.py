@@ -6,8 +6,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
+from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
@@ -88,12 +87,12 @@ def create(session: Session, data: dict[str, Any]) -> Schedule:
         raise Invalid(
             f"route {data['route_id']} not found", {"route_id": ["unknown route"]}
         ) from None
-    site = registry.site_for_write(session, actor, route.site_id)
+    site = sites.site_for_write(session, actor, route.site_id)
     data = {"gap_policy": GapPolicy.SHIFT, "exdates": []} | dict(data)
     _check_rule(data, site.timezone)
     _check_assignee(session, actor.org_id, site.id, data.get("assignee_id"))
     schedule = Schedule(org_id=actor.org_id, site_id=site.id, effective_from=utcnow(), **data)
-    return registry.create(session, schedule)
+    return writes.create(session, schedule)
 
 
 def update(
@@ -103,7 +102,7 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     schedule = get(session, schedule_id)
-    registry.check(precondition, schedule)
+    writes.check(precondition, schedule)
     site = session.get_one(Site, schedule.site_id)
     merged = {
         "rrule": schedule.rrule,
@@ -117,7 +116,7 @@ def update(
     if "assignee_id" in data:
         _check_assignee(session, actor.org_id, site.id, data["assignee_id"])
     before = {k: getattr(schedule, k) for k in _SHAPING}
-    registry.update(session, schedule, data)
+    writes.update(session, schedule, data)
     if any(getattr(schedule, k) != v for k, v in before.items()):
         rounds.drop_future(session, schedule, utcnow())
     return schedule

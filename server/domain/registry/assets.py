@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
+from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.models import Asset
+from server.domain.registry import sites
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
@@ -35,9 +35,9 @@ def create(session: Session, data: dict[str, Any]) -> Asset:
     """Register a piece of equipment."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
-    registry.site_for_write(session, actor, data["site_id"])
-    registry.check_zone(session, data["site_id"], data.get("zone_id"))
-    return registry.create(session, Asset(org_id=actor.org_id, **data))
+    sites.site_for_write(session, actor, data["site_id"])
+    sites.check_zone(session, data["site_id"], data.get("zone_id"))
+    return writes.create(session, Asset(org_id=actor.org_id, **data))
 
 
 def update(
@@ -47,7 +47,7 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     asset = get(session, asset_id)
-    registry.check(precondition, asset)
+    writes.check(precondition, asset)
     if "zone_id" in data:
-        registry.check_zone(session, asset.site_id, data["zone_id"])
-    return registry.update(session, asset, data)
+        sites.check_zone(session, asset.site_id, data["zone_id"])
+    return writes.update(session, asset, data)

@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
+from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Checkpoint, PhysicalTag, PhysicalTagKind
+from server.domain.registry import sites
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
@@ -75,15 +75,15 @@ def create(session: Session, data: dict[str, Any]) -> Checkpoint:
     """Add a checkpoint to a site."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
-    registry.site_for_write(session, actor, data["site_id"])
-    registry.check_zone(session, data["site_id"], data.get("zone_id"))
+    sites.site_for_write(session, actor, data["site_id"])
+    sites.check_zone(session, data["site_id"], data.get("zone_id"))
     _check_position(data)
     data = dict(data)
     tags = _tags(actor.org_id, data.pop("physical_tags", []))
     checkpoint = Checkpoint(org_id=actor.org_id, **data)
     checkpoint.physical_tags = tags
     extra = {"physical_tags": _tag_list(checkpoint)} if tags else None
-    return registry.create(session, checkpoint, extra)
+    return writes.create(session, checkpoint, extra)
 
 
 def update(
@@ -93,11 +93,11 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     checkpoint = get(session, checkpoint_id)
-    registry.check(precondition, checkpoint)
+    writes.check(precondition, checkpoint)
     data = dict(data)
     _check_position(data, checkpoint)
     if "zone_id" in data:
-        registry.check_zone(session, checkpoint.site_id, data["zone_id"])
+        sites.check_zone(session, checkpoint.site_id, data["zone_id"])
     extra = None
     if "physical_tags" in data:
         before = _tag_list(checkpoint)
@@ -106,7 +106,7 @@ def update(
         kept_keys = {(t.kind, t.uid) for t in kept}
         checkpoint.physical_tags = kept + [t for k, t in wanted.items() if k not in kept_keys]
         # Removed chips must be gone before new ones with the same uid are inserted.
-        registry.flush(session)
+        writes.flush(session)
         after = _tag_list(checkpoint)
         extra = {"physical_tags": [before, after]} if sorted(before) != sorted(after) else None
-    return registry.update(session, checkpoint, data, extra)
+    return writes.update(session, checkpoint, data, extra)

@@ -5,11 +5,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
+from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Device, device_sites
+from server.domain.registry import sites
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
@@ -47,7 +47,7 @@ def _assign(session: Session, site_ids: list[int]) -> list[Any]:
     actor = current_actor()
     if not site_ids and not actor.all_sites:
         raise Invalid("a device needs a site", {"site_ids": ["at least one of your sites"]})
-    return registry.sites_for_assignment(session, actor, site_ids)
+    return sites.sites_for_assignment(session, actor, site_ids)
 
 
 def create(session: Session, data: dict[str, Any]) -> Device:
@@ -55,10 +55,10 @@ def create(session: Session, data: dict[str, Any]) -> Device:
     actor = current_actor()
     access.require_role(actor, access.MANAGE_DEVICES)
     data = dict(data)
-    sites = _assign(session, data.pop("site_ids", []))
+    assigned = _assign(session, data.pop("site_ids", []))
     device = Device(org_id=actor.org_id, **data)
-    device.sites = sites
-    return registry.create(session, device, {"site_ids": [s.id for s in sites]})
+    device.sites = assigned
+    return writes.create(session, device, {"site_ids": [s.id for s in assigned]})
 
 
 def update(
@@ -66,7 +66,7 @@ def update(
 ) -> Device:
     """Relabel, move between sites, or deactivate a device."""
     device = get(session, device_id)
-    registry.check(precondition, device)
+    writes.check(precondition, device)
     data = dict(data)
     extra = {}
     if "site_ids" in data:
@@ -75,4 +75,4 @@ def update(
         after = [s.id for s in device.sites]
         if sorted(before) != sorted(after):
             extra["site_ids"] = [before, after]
-    return registry.update(session, device, data, extra)
+    return writes.update(session, device, data, extra)

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Unauthenticated
@@ -22,6 +21,7 @@ from server.domain.models import (
     Site,
     device_sites,
 )
+from server.domain.registry import sites
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or typed by hand survives.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -46,7 +46,7 @@ def create_code(
     """A new one-time code for a site; the plain code is returned once and never stored."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_DEVICES)
-    registry.site_for_write(session, actor, site_id)
+    sites.site_for_write(session, actor, site_id)
     code = "".join(secrets.choice(_ALPHABET) for _ in range(CODE_LENGTH))
     record = EnrollmentCode(
         org_id=actor.org_id,
@@ -56,7 +56,7 @@ def create_code(
         expires_at=utcnow() + ttl,
     )
     session.add(record)
-    registry.flush(session)
+    writes.flush(session)
     audit.record(
         session,
         "create",
@@ -110,7 +110,7 @@ def enroll(session: Session, raw_code: str, serial: str, label: str) -> tuple[De
         )
         site = session.get_one(Site, record.site_id)
         if device is None:
-            device = registry.create(
+            device = writes.create(
                 session, Device(org_id=record.org_id, serial=serial, label=label or serial)
             )
         before = audit.snapshot(device)
@@ -125,7 +125,7 @@ def enroll(session: Session, raw_code: str, serial: str, label: str) -> tuple[De
         plain = secrets.token_urlsafe(32)
         session.add(DeviceToken(device_id=device.id, token_hash=_hash(plain)))
         record.used_at, record.device_id = now, device.id
-        registry.flush(session)
+        writes.flush(session)
         audit.record(
             session,
             "enroll",

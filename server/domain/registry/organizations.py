@@ -5,15 +5,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.errors import Forbidden
 from server.domain.models import Organization, User
 from server.domain.registry import passwords
-from server.domain.registry.users import check_password
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
+from server.domain.registry.users import check_password
 
 SORTABLE = ("name", "created_at", "updated_at")
 
@@ -45,7 +44,7 @@ def create(session: Session, name: str, admin: dict[str, Any] | None = None) -> 
         raise Forbidden("only operators of this installation create organizations")
     org = Organization(name=name)
     session.add(org)
-    registry.flush(session)
+    writes.flush(session)
     # The new tenant's trail names the operator by label only: their user id is another tenant's.
     token = set_actor(Actor(None, org.id, Role.ADMIN, label=operator.label))
     try:
@@ -67,7 +66,7 @@ def _create_first_admin(session: Session, org: Organization, admin: dict[str, An
         password_hash=passwords.hash_password(admin["password"]),
         is_superuser=admin.get("is_superuser", False),
     )
-    return registry.create(session, user)
+    return writes.create(session, user)
 
 
 def update(
@@ -80,5 +79,5 @@ def update(
     if "active" in data and not actor.is_superuser:
         raise Forbidden("only operators of this installation deactivate organizations")
     org = get(session, org_id)
-    registry.check(precondition, org)
-    return registry.update(session, org, data)
+    writes.check(precondition, org)
+    return writes.update(session, org, data)

@@ -7,9 +7,8 @@ from zoneinfo import available_timezones
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from server.domain import access
-from server.domain import writes as registry
-from server.domain.actor import current_actor
+from server.domain import access, writes
+from server.domain.actor import Actor, current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Site, Zone
 from server.domain.text import name_filter
@@ -61,7 +60,7 @@ def create(session: Session, data: dict[str, Any]) -> Site:
     actor = current_actor()
     access.require_role(actor, access.MANAGE_SITES)
     check_timezone(data["timezone"])
-    return registry.create(session, Site(org_id=actor.org_id, **data))
+    return writes.create(session, Site(org_id=actor.org_id, **data))
 
 
 def update(
@@ -71,10 +70,10 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_SITES)
     site = get(session, site_id)
-    registry.check(precondition, site)
+    writes.check(precondition, site)
     if "timezone" in data:
         check_timezone(data["timezone"])
-    return registry.update(session, site, data)
+    return writes.update(session, site, data)
 
 
 ZONE_SORTABLE = ("name", "kind", "site_id", "created_at", "updated_at")
@@ -100,8 +99,8 @@ def create_zone(session: Session, data: dict[str, Any]) -> Zone:
     """Add a building or area to a site."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
-    registry.site_for_write(session, actor, data["site_id"])
-    return registry.create(session, Zone(org_id=actor.org_id, **data))
+    site_for_write(session, actor, data["site_id"])
+    return writes.create(session, Zone(org_id=actor.org_id, **data))
 
 
 def update_zone(
@@ -111,5 +110,40 @@ def update_zone(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     zone = get_zone(session, zone_id)
-    registry.check(precondition, zone)
-    return registry.update(session, zone, data)
+    writes.check(precondition, zone)
+    return writes.update(session, zone, data)
+
+
+def site_for_write(session: Session, actor: Actor, site_id: int) -> Site:
+    """The active site an actor may add things to."""
+    site = session.scalar(select(Site).where(Site.id == site_id, Site.org_id == actor.org_id))
+    if site is None or not (actor.all_sites or site.id in actor.site_ids):
+        raise Invalid(f"site {site_id} not found", {"site_id": ["unknown site"]})
+    if not site.active:
+        raise Invalid(f"site {site_id} is deactivated", {"site_id": ["site is deactivated"]})
+    return site
+
+
+def check_zone(session: Session, site_id: int, zone_id: int | None) -> None:
+    """A zone, when given, must belong to the same site."""
+    if zone_id is None:
+        return
+    zone = session.get(Zone, zone_id)
+    if zone is None or zone.site_id != site_id:
+        raise Invalid(
+            f"zone {zone_id} is not in site {site_id}", {"zone_id": ["not a zone of this site"]}
+        )
+
+
+def sites_for_assignment(session: Session, actor: Actor, site_ids: list[int]) -> list[Site]:
+    """Sites to assign to a user or device; any outside the actor's scope are unknown to them."""
+    stmt = select(Site).where(Site.org_id == actor.org_id, Site.id.in_(site_ids))
+    if not actor.all_sites:
+        stmt = stmt.where(Site.id.in_(actor.site_ids))
+    sites = list(session.scalars(stmt))
+    missing = set(site_ids) - {s.id for s in sites}
+    if missing:
+        raise Invalid(
+            "unknown site(s)", {"site_ids": [f"unknown site {i}" for i in sorted(missing)]}
+        )
+    return sites

@@ -5,8 +5,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import Role, current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict
@@ -39,7 +38,7 @@ def rotate(session: Session) -> TagKey:
     last = session.scalar(select(func.max(TagKey.number)).where(TagKey.org_id == actor.org_id))
     key = TagKey(org_id=actor.org_id, number=(last or 0) + 1)
     session.add(key)
-    registry.flush(session)
+    writes.flush(session)
     audit.record(session, "rotate", key, {"number": [None, key.number]})
     return key
 
@@ -52,6 +51,6 @@ def retire(session: Session, key_id: int) -> TagKey:
     if key.retired_at is not None:
         raise Conflict(f"tag key {key.number} is already retired")
     key.retired_at = utcnow()
-    registry.flush(session)
+    writes.flush(session)
     audit.record(session, "retire", key, {"retired_at": [None, key.retired_at.isoformat()]})
     return key

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from device_protocol.flags import Flag
 from qr import payload as qr_payload
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid
@@ -36,7 +35,7 @@ def signing_key(session: Session, org_id: int) -> TagKey:
         last = session.scalar(select(func.max(TagKey.number)).where(TagKey.org_id == org_id))
         key = TagKey(org_id=org_id, number=(last or 0) + 1)
         session.add(key)
-        registry.flush(session)
+        writes.flush(session)
     return key
 
 
@@ -107,7 +106,7 @@ def _new_tag(session: Session, subject: TagSubject, thing: Checkpoint | Asset) -
     message = f"{subject.value} {thing.id} already has an active tag; re-issue it"
     session.add(tag)
     try:
-        registry.flush(session)
+        writes.flush(session)
     except Conflict as error:
         raise Conflict(message, error.errors) from error
     return tag
@@ -127,7 +126,7 @@ def _end(session: Session, tag: QrTag, status: TagStatus, reason: str) -> None:
         raise Conflict(f"qr tag {tag.id} is already {tag.status.value}")
     tag.status, tag.ended_at = status, utcnow()
     tag.ended_by, tag.end_reason = current_actor().user_id, reason
-    registry.flush(session)
+    writes.flush(session)
 
 
 def reissue(session: Session, tag_id: int, reason: str) -> QrTag:

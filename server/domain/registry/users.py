@@ -5,15 +5,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from server.domain import access, audit
-from server.domain import writes as registry
+from server.domain import access, audit, writes
 from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, WrongPassword
 from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
-from server.domain.registry import auth, passwords
-from server.domain.registry.checkpoints import normalise_uid
+from server.domain.registry import auth, passwords, sites
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
+from server.domain.registry.checkpoints import normalise_uid
 
 SORTABLE = ("name", "login", "role", "created_at", "updated_at")
 MIN_PASSWORD_LENGTH = 10
@@ -70,19 +69,19 @@ def create(session: Session, data: dict[str, Any]) -> User:
     access.require_role(actor, access.MANAGE_USERS)
     data = dict(data)
     check_password(password := data.pop("password"))
-    sites = registry.sites_for_assignment(session, actor, data.pop("site_ids", []))
+    assigned = sites.sites_for_assignment(session, actor, data.pop("site_ids", []))
     person_tags = _person_tags(actor.org_id, data.pop("person_tags", []))
     user = User(
         org_id=actor.org_id,
         password_hash=passwords.hash_password(password),
         **{**data, "login": data["login"].strip().lower()},
     )
-    user.sites = sites
+    user.sites = assigned
     user.person_tags = person_tags
-    extra = {"site_ids": _site_ids(user)} if sites else {}
+    extra = {"site_ids": _site_ids(user)} if assigned else {}
     if person_tags:
         extra["person_tags"] = _tag_list(user)
-    return registry.create(session, user, extra or None)
+    return writes.create(session, user, extra or None)
 
 
 def _admins_left(session: Session, org_id: int, excluding: int) -> int:
@@ -103,7 +102,7 @@ def update(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_USERS)
     user = get(session, user_id)
-    registry.check(precondition, user)
+    writes.check(precondition, user)
     data = dict(data)
     extra: dict[str, list[Any]] = {}
     stays_admin = data.get("role", user.role) == Role.ADMIN and data.get("active", user.active)
@@ -115,14 +114,14 @@ def update(
         raise Conflict("an organization keeps at least one active admin")
     if "site_ids" in data:
         before = _site_ids(user)
-        user.sites = registry.sites_for_assignment(session, actor, data.pop("site_ids"))
+        user.sites = sites.sites_for_assignment(session, actor, data.pop("site_ids"))
         if sorted(before) != sorted(_site_ids(user)):
             extra["site_ids"] = [before, _site_ids(user)]
     if "person_tags" in data:
         before = _tag_list(user)
         wanted = _person_tags(user.org_id, data.pop("person_tags"))
         user.person_tags = []
-        registry.flush(session)  # old buttons go before the same ids come back
+        writes.flush(session)  # old buttons go before the same ids come back
         user.person_tags = wanted
         if sorted(before) != sorted(_tag_list(user)):
             extra["person_tags"] = [before, _tag_list(user)]
@@ -133,7 +132,7 @@ def update(
         extra["password"] = ["(hidden)", "(changed)"]
     if "login" in data:
         data["login"] = data["login"].strip().lower()
-    registry.update(session, user, data, extra)
+    writes.update(session, user, data, extra)
     if not user.active:
         auth.revoke_all(session, user.id)
     return user
@@ -160,5 +159,5 @@ def change_own_password(
     check_password(new)
     user.password_hash = passwords.hash_password(new)
     auth.revoke_all(session, user.id, except_token_id=keep_token_id)
-    registry.flush(session)
+    writes.flush(session)
     audit.record(session, "update", user, {"password": ["(hidden)", "(changed)"]})
