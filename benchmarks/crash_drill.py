@@ -1,11 +1,11 @@
-"""crash.sync_kept, crash.worker_alerts: tests/crash.py's drills at full size, on PostgreSQL."""
+"""crash.sync_kept, crash.worker_alerts: server/testing/drills.py at full size, on PostgreSQL."""
 
 import tempfile
 from pathlib import Path
 
 from benchmarks.pg import scratch_database
 from benchmarks.report import emit
-from tests.crash import sync_drill, worker_drill
+from server.testing.drills import sync_drill, worker_drill
 
 DEVICES, BATCH, INTERVAL, KILLS = 20, 20, 0.5, 5
 SCHEDULES, WORKER_KILLS = 40, 5

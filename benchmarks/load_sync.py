@@ -6,7 +6,7 @@ from pathlib import Path
 
 from benchmarks.pg import scratch_database
 from benchmarks.report import emit
-from tests.live import live_server, simulate, stored_events
+from server.testing.live import live_server, simulate, stored_events
 
 # The figure: 100 handhelds each sending a batch of 20 scans every second.
 DEVICES, BATCH, INTERVAL, SECONDS = 100, 20, 1.0, 30

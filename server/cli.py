@@ -11,9 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from server import migrate, worker
-from server.demo import estate as demo
-from server.demo import handhelds as demo_device
+from server import demo, migrate, worker
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.errors import DomainError
 from server.domain.models import Organization, Site, User
@@ -93,17 +91,15 @@ def demo_command() -> None:
     with _session() as session:
         token = set_actor(CONSOLE)
         try:
-            created = demo.load(session)
+            created = demo.load(session, current_app.extensions["vigil"].blobs)
         finally:
             reset_actor(token)
-        if created:
-            demo_device.load(session, current_app.extensions["vigil"].blobs)
         session.commit()
     click.echo("Demo tenant loaded." if created else "Demo tenant already present.")
     click.echo(f"Organization: {demo.ORG_NAME}\nLogins (password for all: {demo.PASSWORD}):")
     for login, role, name in demo.PEOPLE:
         click.echo(f"  {login:<14} {role:<11} {name}")
-    serials = " and ".join(serial for serial, _ in demo_device.SERIALS)
+    serials = " and ".join(serial for serial, _ in demo.SERIALS)
     click.echo(f"Handhelds {serials} are enrolled and have synced a week of rounds.")
     click.echo("Log in as demo-super and open /api/v1/alerts and /api/v1/rounds/summary.")
 

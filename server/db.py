@@ -1,10 +1,13 @@
-"""Engine, session factory, declarative base and the column types every model shares."""
+"""Engine, session factory, declarative base, the column types every model shares, and the
+few statements that speak to one driver or dialect directly."""
 
 import enum
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+import psycopg
+from sqlalchemy import Connection, CursorResult, DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -45,6 +48,53 @@ def insert_new_only(session: Session, model: Any, *keys: str) -> Any:
     """INSERT that skips rows whose unique keys exist (ON CONFLICT DO NOTHING), on either engine."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def insert_values(
+    connection: Connection,
+    table: str,
+    columns: tuple[str, ...],
+    rows: int,
+    params: list[Any],
+    tail: str = "",
+) -> CursorResult[Any]:
+    """A multi-row INSERT of driver-ready parameters (row after row), then tail.
+
+    For hot bulk paths (a sync batch) where SQLAlchemy's per-row parameter processing costs
+    more than the insert: the caller converts values as the column types would.
+    """
+    statement = _values_statement(connection.dialect.name, table, columns, rows, tail)
+    if connection.dialect.name != "postgresql":
+        return connection.exec_driver_sql(statement, tuple(params))
+    # psycopg scans a %s statement for its placeholders on every call once it has over 50
+    # parameters (it caches only smaller ones), which cost more than the insert. A RawCursor
+    # sends PostgreSQL's own $n placeholders untouched; SQLAlchemy still runs, logs and
+    # wraps the statement, through a cursor of that kind.
+    driver = connection.connection.dbapi_connection
+    factory, driver.cursor_factory = driver.cursor_factory, psycopg.RawCursor  # type: ignore[union-attr]
+    try:
+        return connection.exec_driver_sql(statement, tuple(params))
+    finally:
+        driver.cursor_factory = factory  # type: ignore[union-attr]
+
+
+@cache
+def _values_statement(
+    dialect: str, table: str, columns: tuple[str, ...], rows: int, tail: str
+) -> str:
+    """The INSERT text: SQLite's ? placeholders, or PostgreSQL's numbered $1, $2..."""
+    width = len(columns)
+    groups = []
+    for row in range(rows):
+        if dialect == "postgresql":
+            marks = [f"${row * width + n}" for n in range(1, width + 1)]
+        else:
+            marks = ["?"] * width
+        groups.append("(" + ", ".join(marks) + ")")
+    # Only names the caller owns and placeholders go into the text; every value is a parameter.
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(groups)} {tail}"  # noqa: S608
+    ).strip()
 
 
 def str_enum(cls: type[enum.Enum], length: int) -> Enum:

@@ -13,8 +13,8 @@ from server import create_app, migrate
 from server.domain.actor import Role
 from server.domain.clock import reset_clock
 from server.settings import TEST_OVERRIDES
+from server.testing.factories import Factory
 from tests.databases import create_database, drop_database
-from tests.factories import Factory
 from tests.world import World, build_world
 
 

@@ -23,8 +23,8 @@ from server.domain.models import (
     User,
 )
 from server.settings import TEST_OVERRIDES
+from server.testing.factories import Factory
 from tests.conftest import make_test_app
-from tests.factories import Factory
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Killed outright mid-work, Vigil keeps every accepted event once and every alert once."""
 
-from tests.crash import sync_drill, worker_drill
+from server.testing.drills import sync_drill, worker_drill
 
 
 def test_gunicorn_killed_mid_sync_loses_and_doubles_nothing(fresh_database_url, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from server.domain.registry import signing, tags
 from server.logs import JsonFormatter
-from tests.factories import PASSWORD
+from server.testing.factories import PASSWORD
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 import urllib.request
 
 from server import serving
-from tests.live import live_server, simulate, stored_events
+from server.testing.live import live_server, simulate, stored_events
 
 
 def get(url: str) -> tuple[int, dict]:

@@ -6,8 +6,8 @@ import pytest
 
 from server import migrate
 from server.domain.actor import Role
+from server.testing.factories import Factory
 from tests.conftest import make_test_app
-from tests.factories import Factory
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 
 from server import migrate, worker
 from server.domain.models import Alert, DeviceEvent, Round
+from server.testing.factories import Factory
 from server.worker import Stage
 from tests.conftest import make_test_app
-from tests.factories import Factory
 
 START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 

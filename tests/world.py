@@ -7,7 +7,7 @@ from typing import Any
 
 from server.domain.actor import Role
 from server.domain.models import AlertState
-from tests.factories import Factory
+from server.testing.factories import Factory
 
 
 @dataclass

@@ -5,7 +5,7 @@ from functools import wraps
 from typing import Any
 
 import flask_smorest
-from flask import g, request
+from flask import request
 from flask_smorest.error_handler import ErrorSchema
 from flask_smorest.utils import resolve_schema_instance
 from webargs.flaskparser import FlaskParser
@@ -13,10 +13,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import PreconditionFailed
 
-from server.domain.actor import reset_actor, set_actor
-from server.domain.errors import Unauthenticated
-from server.domain.registry import auth, enrollment
-from server.http.session import db_session
+from server.http.acting import acting_as, device_from_token, user_from_token
 
 ERRORS = {
     404: "Not found, or not visible to you",
@@ -30,14 +27,6 @@ IF_MATCH = {
     "schema": {"type": "string"},
     "description": "ETag from a GET; the change is refused (412) if the object changed since",
 }
-
-
-def bearer_token() -> str:
-    """The token of an 'Authorization: Bearer ...' header, or Unauthenticated."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("send 'Authorization: Bearer <token>' (POST /api/v1/auth/token)")
-    return token.strip()
 
 
 class Parser(FlaskParser):
@@ -71,13 +60,8 @@ class Blueprint(flask_smorest.Blueprint):
 
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            token_id, actor = auth.resolve(db_session(), bearer_token())
-            g.token_id, g.user_id = token_id, actor.user_id
-            token = set_actor(actor)
-            try:
+            with acting_as(user_from_token()):
                 return func(*args, **kwargs)
-            finally:
-                reset_actor(token)
 
         wrapper = self.doc(security=[{"bearerAuth": []}])(wrapper)
         wrapper = self.alt_response(401, schema=ErrorSchema, description="Not authenticated")(
@@ -102,13 +86,8 @@ class Blueprint(flask_smorest.Blueprint):
 
         @wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            device, actor = enrollment.resolve_device(db_session(), bearer_token())
-            g.device = device
-            token = set_actor(actor)
-            try:
+            with acting_as(device_from_token()):
                 return func(*args, **kwargs)
-            finally:
-                reset_actor(token)
 
         wrapper = self.doc(security=[{"deviceToken": []}])(wrapper)
         return self.alt_response(401, schema=ErrorSchema, description="Not an enrolled device")(

@@ -4,12 +4,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
-from server.domain.inspection import limits as asset_limits
+from server.domain.inspection import limits
 from server.domain.inspection import schedules as inspection_schedules
 from server.domain.inspection import templates as inspection_templates
 from server.domain.models import Organization
-from server.domain.patrol import patrol_routes as routes
-from server.domain.patrol import schedules
+from server.domain.patrol import patrol_routes, schedules
 from server.domain.registry import assets, checkpoints, devices, organizations, sites, tags, users
 
 ORG_NAME = "Lakeside Gardens Property Management 湖畔花园物业"
@@ -283,7 +282,7 @@ def _inspections(session: Session) -> None:
                 "2026-01-05T" + plan["rrule"].rsplit("=", 1)[1].zfill(2) + ":00"
             )
         inspection_schedules.create(session, schedule | plan)
-    asset_limits.put(
+    limits.put(
         session,
         plant["T1"].id,
         "winding_temp_c",
@@ -303,7 +302,7 @@ def _patrols(session: Session, site_id: int) -> None:
         gap = {"min_gap_s": NIGHT_MIN_GAP_S} if name == NIGHT_ROUTE[0] else {}
         body = [{"checkpoint_id": by_code[code], **gap, **extra} for code, extra in stops]
         route = {"site_id": site_id, "name": name, "order": order, "stops": body}
-        made.append(routes.create(session, route))
+        made.append(patrol_routes.create(session, route))
     for plan in SCHEDULES:
         fields = {k: v for k, v in plan.items() if k != "route"}
         schedules.create(session, {**fields, "route_id": made[plan["route"]].id})

@@ -15,9 +15,7 @@ from sqlalchemy.orm import Session
 
 from device_protocol.events import parse_batch
 from server import worker
-from server.demo import estate as demo
-from server.demo import plant as demo_plant
-from server.demo import week as demo_week
+from server.demo import estate, plant, week
 from server.demo.week import Stop, Walker
 from server.domain import photos
 from server.domain.actor import Actor, Role, reset_actor, set_actor
@@ -35,7 +33,7 @@ from server.domain.models import (
     TagStatus,
     User,
 )
-from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import rounds_ahead
 from server.domain.registry import enrollment, tags
 from server.ingest import sync
 from server.storage import BlobStore
@@ -54,12 +52,12 @@ def _photo(colour: tuple[int, int, int], label: str) -> bytes:
 
 def load(session: Session, blobs: BlobStore) -> None:
     """Enroll the demo handhelds and replay the past week through sync and the evaluator."""
-    org = session.scalar(select(Organization).where(Organization.name == demo.ORG_NAME))
+    org = session.scalar(select(Organization).where(Organization.name == estate.ORG_NAME))
     site = session.scalar(select(Site).where(Site.org_id == org.id))
     now = utcnow()
     zone = ZoneInfo(site.timezone)
     # Seven whole nights, from the day shift before the first of them, up to now.
-    begun = datetime.combine(demo_week.last_night(now, zone) - timedelta(days=6), time(12), zone)
+    begun = datetime.combine(week.last_night(now, zone) - timedelta(days=6), time(12), zone)
     handhelds = []
     for serial, label in SERIALS:
         token = set_actor(Actor(None, org.id, Role.ADMIN, label="demo loader"))
@@ -71,7 +69,7 @@ def load(session: Session, blobs: BlobStore) -> None:
         device.enrolled_at = begun - timedelta(days=1)
         handhelds.append(device)
     # The plant room's last four weeks come first: they are the older story.
-    demo_plant.load(session, org.id, now)
+    plant.load(session, org.id, now)
     plans = list(session.scalars(select(Schedule).where(Schedule.org_id == org.id)))
     for plan in plans:
         plan.effective_from = begun  # as if scheduled a week ago
@@ -79,7 +77,7 @@ def load(session: Session, blobs: BlobStore) -> None:
     leak = _photo((40, 70, 120), "B2 water leak")
     light = _photo((90, 90, 30), "North gate light out")
     extra = {0: _incidents(walkers[0], site.timezone, now, leak, light)}
-    for moment in demo_week.timeline(now, site.timezone, walkers, extra):
+    for moment in week.timeline(now, site.timezone, walkers, extra):
         set_clock(lambda at=moment.at: at)
         try:
             for index, events in moment.sent.items():
@@ -124,7 +122,7 @@ def _walker(
     night = index == 0
     # Each round is synced once walked, before its window closes.
     sync_after = timedelta(minutes=45 if night else 60)
-    due = [o.at for o in rounds.recurrence(plan, site.timezone).between(begun, now)]
+    due = [o.at for o in rounds_ahead.recurrence(plan, site.timezone).between(begun, now)]
     login = "demo-guard1" if night else "demo-guard2"
     guard = session.scalar(select(User.id).where(User.login == login))
     return Walker(index, guard, route.id, stops, due, sync_after, clocks_in=night)
@@ -135,7 +133,7 @@ def _incidents(
 ) -> list[dict[str, Any]]:
     """Last night's two findings, with their photos."""
     zone = ZoneInfo(timezone)
-    evening = demo_week.last_night(now, zone)
+    evening = week.last_night(now, zone)
     morning = datetime.combine(evening + timedelta(days=1), time(0), zone)
     found = [
         (

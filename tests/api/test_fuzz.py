@@ -12,8 +12,8 @@ from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
 from server.api.query import openapi_path
+from server.testing.factories import Factory
 from tests.access import DEVICE, PUBLIC
-from tests.factories import Factory
 from tests.world import Place, World
 
 USERS = ("admin", "supervisor", "guard", "engineer")

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from server import migrate
 from server.domain.models import DeviceEvent
 from server.ingest import sync
+from server.testing.factories import Factory
 from tests.conftest import make_test_app
-from tests.factories import Factory
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from server import migrate
 from server.domain.actor import Role
 from server.domain.models import DeviceEvent
+from server.testing.factories import Factory
 from tests.conftest import make_test_app
-from tests.factories import Factory
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from server.domain.actor import Role
 from server.domain.clock import set_clock
 from server.domain.models import AssetKind
-from tests.factories import Factory
+from server.testing.factories import Factory
 
 # 09:00 in Shanghai on 2026-11-20.
 MORNING = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ from server.domain.inspection import intake
 from server.domain.inspection import templates as inspection_templates
 from server.domain.inspection.intake import Submission
 from server.domain.models import Alert, InspectionRecord, InspectionTemplate, TemplateVersion
+from server.testing.factories import Factory
 from tests.conftest import make_test_app
-from tests.factories import Factory
 from tests.inspection.plant import weekly
 
 AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ from server import worker
 from server.domain.clock import set_clock
 from server.domain.models import Alert, PatrolRoute, Round, RouteStop, Schedule
 from server.domain.registry import tags
-from tests.factories import Factory
+from server.testing.factories import Factory
 
 # 22:00 in Shanghai (UTC+8, no DST) on 2026-11-20 is 14:00 UTC.
 DUE = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from server import migrate, worker
 from server.domain.clock import reset_clock, set_clock
 from server.domain.models import Alert, DeviceEvent, Round
+from server.testing.factories import Factory
 from tests.conftest import make_test_app
-from tests.factories import Factory
 
 START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from server.domain.actor import Role
 from server.domain.clock import set_clock, utcnow
 from server.domain.models import ApiToken
-from tests.factories import PASSWORD
+from server.testing.factories import PASSWORD
 
 LOGIN = "/api/v1/auth/token"
 

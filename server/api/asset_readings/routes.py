@@ -10,8 +10,7 @@ from server.api.asset_readings.schemas import (
     SeriesSchema,
 )
 from server.api.blueprint import Blueprint
-from server.domain.inspection import limits as asset_limits
-from server.domain.inspection import readings
+from server.domain.inspection import limits, readings
 from server.http.session import db_session
 
 blp = Blueprint(
@@ -29,7 +28,7 @@ class Limits(MethodView):
     @blp.response(200, LimitSchema(many=True))
     def get(self, asset_id):
         """The asset's own limits, item by item"""
-        return asset_limits.list_for(db_session(), asset_id)
+        return limits.list_for(db_session(), asset_id)
 
 
 @blp.route("/assets/<id:asset_id>/limits/<string(maxlength=40):item_key>")
@@ -40,7 +39,7 @@ class LimitByItem(MethodView):
     @blp.response(200, LimitSchema)
     def put(self, data, asset_id, item_key):
         """Set the asset's own limits for one item, e.g. a maker's alarm (admin, supervisor)"""
-        limit = asset_limits.put(db_session(), asset_id, item_key, data)
+        limit = limits.put(db_session(), asset_id, item_key, data)
         db_session().commit()
         return limit
 
@@ -49,7 +48,7 @@ class LimitByItem(MethodView):
     @blp.response(204)
     def delete(self, asset_id, item_key):
         """Go back to the template's limits for this item (admin, supervisor)"""
-        asset_limits.delete(db_session(), asset_id, item_key)
+        limits.delete(db_session(), asset_id, item_key)
         db_session().commit()
 
 

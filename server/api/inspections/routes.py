@@ -5,7 +5,7 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.api.inspections.schemas import RecordListArgs, RecordSchema
-from server.domain.inspection import records as inspections
+from server.domain.inspection import records
 from server.domain.models import InspectionRecord
 from server.http.session import db_session
 
@@ -22,9 +22,9 @@ class Records(MethodView):
     @blp.paginate(**PAGING)
     def get(self, args, pagination_parameters):
         """List inspection records on your sites (admin, supervisor, engineer)"""
-        stmt = inspections.list_query(args)
+        stmt = records.list_query(args)
         return paginated(
-            db_session(), stmt, InspectionRecord, args, pagination_parameters, inspections.SORTABLE
+            db_session(), stmt, InspectionRecord, args, pagination_parameters, records.SORTABLE
         )
 
     @blp.authenticated
@@ -36,7 +36,7 @@ class Records(MethodView):
         """Submit a record; abnormal readings raise alerts at once (admin, supervisor, engineer)"""
         if data.get("uuid") is not None:
             data["uuid"] = str(data["uuid"])
-        record, created = inspections.create(db_session(), data)
+        record, created = records.create(db_session(), data)
         db_session().commit()
         return record, 201 if created else 200
 
@@ -49,9 +49,9 @@ class Latest(MethodView):
     @blp.paginate(**PAGING)
     def get(self, args, pagination_parameters):
         """The latest record of each asset, with its status (admin, supervisor, engineer)"""
-        stmt = inspections.latest_query(args)
+        stmt = records.latest_query(args)
         return paginated(
-            db_session(), stmt, InspectionRecord, args, pagination_parameters, inspections.SORTABLE
+            db_session(), stmt, InspectionRecord, args, pagination_parameters, records.SORTABLE
         )
 
 
@@ -62,4 +62,4 @@ class RecordById(MethodView):
     @blp.response(200, RecordSchema)
     def get(self, record_id):
         """Get a record with its values, errors and findings"""
-        return inspections.get(db_session(), record_id)
+        return records.get(db_session(), record_id)

@@ -6,7 +6,7 @@ from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.api.patrol_routes.schemas import RouteListArgs, RouteSchema, RouteUpdateSchema
 from server.domain.models import PatrolRoute
-from server.domain.patrol import patrol_routes as routes
+from server.domain.patrol import patrol_routes
 from server.http.session import db_session
 
 blp = Blueprint(
@@ -22,9 +22,9 @@ class Routes(MethodView):
     @blp.paginate(**PAGING)
     def get(self, args, pagination_parameters):
         """List patrol routes on your sites"""
-        stmt = routes.list_query(args)
+        stmt = patrol_routes.list_query(args)
         return paginated(
-            db_session(), stmt, PatrolRoute, args, pagination_parameters, routes.SORTABLE
+            db_session(), stmt, PatrolRoute, args, pagination_parameters, patrol_routes.SORTABLE
         )
 
     @blp.authenticated
@@ -33,7 +33,7 @@ class Routes(MethodView):
     @blp.response(201, RouteSchema)
     def post(self, data):
         """Create a route (admin, supervisor)"""
-        route = routes.create(db_session(), data)
+        route = patrol_routes.create(db_session(), data)
         db_session().commit()
         return route
 
@@ -46,7 +46,7 @@ class RouteById(MethodView):
     @blp.response(200, RouteSchema)
     def get(self, route_id):
         """Get a route"""
-        return routes.get(db_session(), route_id)
+        return patrol_routes.get(db_session(), route_id)
 
     @blp.authenticated
     @blp.etag
@@ -55,6 +55,6 @@ class RouteById(MethodView):
     @blp.response(200, RouteSchema)
     def patch(self, data, route_id):
         """Change a route; rounds already begun keep their checkpoints (admin, supervisor)"""
-        route = routes.update(db_session(), route_id, data, blp.if_match(RouteSchema))
+        route = patrol_routes.update(db_session(), route_id, data, blp.if_match(RouteSchema))
         db_session().commit()
         return route

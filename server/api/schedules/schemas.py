@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
-from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import rounds_ahead
 from server.domain.recurrence import GapPolicy
 
 _RULE = {
@@ -41,13 +41,13 @@ class ScheduleSchema(RuleSchema, RegistrySchema):
     name = name_field(required=True)
     window_min = ma.fields.Integer(
         required=True,
-        validate=ma.validate.Range(1, rounds.MAX_WINDOW_MIN),
+        validate=ma.validate.Range(1, rounds_ahead.MAX_WINDOW_MIN),
         metadata={"description": "Minutes the round may take"},
     )
-    early_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds.MAX_EDGE_MIN))
-    late_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds.MAX_EDGE_MIN))
+    early_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
+    late_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
     grace_min = ma.fields.Integer(
-        validate=ma.validate.Range(0, rounds.MAX_EDGE_MIN),
+        validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN),
         metadata={"description": "Minutes after the start before a round not begun is flagged"},
     )
     assignee_id = Id(allow_none=True)

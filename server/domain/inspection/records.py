@@ -11,8 +11,7 @@ from server.domain import access, audit, writes
 from server.domain.actor import Role, current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid, NotFound
-from server.domain.inspection import intake, placement
-from server.domain.inspection import templates as inspection_templates
+from server.domain.inspection import intake, placement, templates
 from server.domain.inspection import values as value_checks
 from server.domain.inspection.intake import Submission
 from server.domain.models import InspectionRecord, Photo
@@ -71,7 +70,7 @@ def create(session: Session, data: dict[str, Any]) -> tuple[InspectionRecord, bo
     """Submit a record; (record, created). Resending the same uuid returns the first copy."""
     actor = current_actor()
     access.require_role(actor, INSPECT)
-    template = _visible(inspection_templates.get, session, data["template_id"])
+    template = _visible(templates.get, session, data["template_id"])
     asset_id = data.get("asset_id")
     asset = None if asset_id is None else _visible(assets.get, session, asset_id)
     wrong = placement.misplaced(
@@ -85,7 +84,7 @@ def create(session: Session, data: dict[str, Any]) -> tuple[InspectionRecord, bo
     if wrong is not None:
         raise Invalid(wrong.message, {wrong.field: [wrong.reason]})
     assert template is not None
-    version = inspection_templates.version(session, template, data.get("version"))
+    version = templates.version(session, template, data.get("version"))
     site = sites.site_for_write(session, actor, asset.site_id if asset else data["site_id"])
     if data["at"] > utcnow() + FUTURE_SLACK:
         raise Invalid("the inspection cannot be in the future", {"at": ["not after now"]})

@@ -10,8 +10,7 @@ from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
-from server.domain.inspection import overdue
-from server.domain.inspection import templates as inspection_templates
+from server.domain.inspection import overdue, templates
 from server.domain.models import InspectionRecord, InspectionSchedule, Site
 from server.domain.recurrence import Recurrence, local_start
 from server.domain.registry import assets, sites
@@ -56,7 +55,7 @@ def create(session: Session, data: dict[str, Any]) -> InspectionSchedule:
     access.require_role(actor, access.MANAGE_REGISTRY)
     try:
         asset = assets.get(session, data["asset_id"])
-        template = inspection_templates.get(session, data["template_id"])
+        template = templates.get(session, data["template_id"])
     except NotFound as error:
         raise Invalid(error.message, {"asset_id": [error.message]}) from None
     site = sites.site_for_write(session, actor, asset.site_id)

@@ -9,7 +9,7 @@ from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.models import Checkpoint, PatrolRoute, RouteStop
-from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import rounds_ahead
 from server.domain.registry import sites
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
@@ -88,5 +88,5 @@ def update(
         if before != _stop_list(route):
             extra = {"stops": [before, _stop_list(route)]}
     writes.update(session, route, data, extra)
-    rounds.refresh_future(session, route)
+    rounds_ahead.refresh_future(session, route)
     return route

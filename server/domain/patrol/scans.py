@@ -13,9 +13,7 @@ from server.domain.alerts import lifecycle as alerts
 from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
 from server.domain.models import Checkpoint, DeviceEvent, Round
-from server.domain.patrol import lone_worker as duty
-from server.domain.patrol import rounds_ahead as rounds
-from server.domain.patrol import voluntary
+from server.domain.patrol import lone_worker, rounds_ahead, voluntary
 from server.domain.patrol.evaluation import haversine_m
 
 EVENTS_PER_PASS = 5000
@@ -33,7 +31,7 @@ def take(session: Session, now: datetime) -> int:
         .with_for_update(skip_locked=True)
     )
     events = list(session.scalars(stmt))
-    duty.follow(session, events, now)
+    lone_worker.follow(session, events, now)
     voluntary.take(session, events)
     scans = [e for e in events if e.type == "scan" and e.site_id is not None]
     for event in scans:
@@ -165,7 +163,7 @@ def _reopen_rounds(session: Session, scans: list[DeviceEvent]) -> None:
             Round.site_id.in_(sites),
             Round.settled,
             # The lower bound keeps this an index range over recent rounds, not all history.
-            Round.window_start > low - rounds.LONGEST_WINDOW,
+            Round.window_start > low - rounds_ahead.LONGEST_WINDOW,
             Round.window_start <= high,
             Round.window_end > low,
         )

@@ -11,8 +11,7 @@ from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
 from server.domain.models import Schedule, Site, User
-from server.domain.patrol import patrol_routes as route_service
-from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import patrol_routes, rounds_ahead
 from server.domain.recurrence import GapPolicy, Occurrence, Recurrence, local_start
 from server.domain.registry import sites
 from server.domain.text import name_filter
@@ -82,7 +81,7 @@ def create(session: Session, data: dict[str, Any]) -> Schedule:
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     try:
-        route = route_service.get(session, data["route_id"])
+        route = patrol_routes.get(session, data["route_id"])
     except NotFound:
         raise Invalid(
             f"route {data['route_id']} not found", {"route_id": ["unknown route"]}
@@ -118,7 +117,7 @@ def update(
     before = {k: getattr(schedule, k) for k in _SHAPING}
     writes.update(session, schedule, data)
     if any(getattr(schedule, k) != v for k, v in before.items()):
-        rounds.drop_future(session, schedule, utcnow())
+        rounds_ahead.drop_future(session, schedule, utcnow())
     return schedule
 
 
@@ -128,7 +127,7 @@ def occurrences(
     """A saved schedule's occurrences between two instants, past or future; no rounds made."""
     schedule = get(session, schedule_id)
     timezone = session.get_one(Site, schedule.site_id).timezone
-    return timezone, rounds.recurrence(schedule, timezone).between(after, before)
+    return timezone, rounds_ahead.recurrence(schedule, timezone).between(after, before)
 
 
 def preview(session: Session, data: dict[str, Any]) -> tuple[str, list[Occurrence]]:

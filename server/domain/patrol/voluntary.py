@@ -9,7 +9,7 @@ from device_protocol import flags
 from device_protocol.flags import Flag
 from server.db import insert_new_only
 from server.domain.models import DeviceEvent, PatrolRoute, Round, RoundStatus
-from server.domain.patrol import rounds_ahead as rounds
+from server.domain.patrol import rounds_ahead
 
 # A round with no finish event ends here; a walk of a route takes far less.
 LONGEST = timedelta(hours=4)
@@ -49,7 +49,7 @@ def _start(session: Session, event: DeviceEvent) -> None:
         .values(window_end=at, needs_eval=True)
     )
     route = session.get_one(PatrolRoute, event.data["route_id"])
-    stops = rounds.snapshot(session, route)
+    stops = rounds_ahead.snapshot(session, route)
     row = {
         "org_id": event.org_id,
         "site_id": route.site_id,
@@ -66,7 +66,7 @@ def _start(session: Session, event: DeviceEvent) -> None:
         "assignee_id": event.user_id,
         "team": None,
         "order": route.order,
-        "expected": rounds.walk_order(route.order, stops),
+        "expected": rounds_ahead.walk_order(route.order, stops),
         "status": RoundStatus.SCHEDULED,
         "late_start": False,
         "stops": [],

@@ -10,9 +10,9 @@ from server.domain.actor import Actor, Role, current_actor, reset_actor, set_act
 from server.domain.errors import Forbidden
 from server.domain.models import Organization, User
 from server.domain.registry import passwords
+from server.domain.registry.users import check_password
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
-from server.domain.registry.users import check_password
 
 SORTABLE = ("name", "created_at", "updated_at")
 

@@ -10,9 +10,9 @@ from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, WrongPassword
 from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
 from server.domain.registry import auth, passwords, sites
+from server.domain.registry.checkpoints import normalise_uid
 from server.domain.text import name_filter
 from server.domain.writes import Precondition
-from server.domain.registry.checkpoints import normalise_uid
 
 SORTABLE = ("name", "login", "role", "created_at", "updated_at")
 MIN_PASSWORD_LENGTH = 10

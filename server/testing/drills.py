@@ -21,8 +21,8 @@ from device_protocol.simulate import prepare
 from server import create_app, worker
 from server.domain.clock import utcnow
 from server.domain.models import Alert, AlertEntry, Round, RoundStatus, Schedule
-from tests.factories import Factory
-from tests.live import Gunicorn, flask, server_env, stored_uuids
+from server.testing.factories import Factory
+from server.testing.live import Gunicorn, flask, server_env, stored_uuids
 
 DEMO_LOGIN, DEMO_PASSWORD = "demo-super", "vigil-demo-2026"
 
