@@ -112,3 +112,23 @@ def admin(make: Factory, org: Any) -> dict[str, str]:
 def supervisor(make: Factory, org: Any, site: Any) -> dict[str, str]:
     """Headers of a supervisor of site."""
     return make.auth(make.user(org, Role.SUPERVISOR, [site]))
+
+
+@pytest.fixture
+def fresh_app(fresh_database_url: str) -> Iterator[Flask]:
+    """An app on an empty database of its own, for commands and what they commit."""
+    app = make_test_app(fresh_database_url)
+    yield app
+    app.extensions["vigil"].engine.dispose()
+
+
+def run(app: Flask, *args: str) -> str:
+    """Run a flask command as an operator would; it must succeed. Its output."""
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def log_in(app: Flask, login: str, password: str) -> Any:
+    """POST /api/v1/auth/token."""
+    return app.test_client().post("/api/v1/auth/token", json={"login": login, "password": password})

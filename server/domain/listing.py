@@ -1,9 +1,9 @@
-"""Paging and sorting a query, with sort keys limited to what a resource allows."""
+"""Lists: paging and sorting (sort keys limited to what a resource allows), name search."""
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.domain.errors import Invalid
@@ -41,3 +41,10 @@ def fetch_page(
         # Past the end there is nothing to fetch, and a huge offset would overflow the database.
         return [], total
     return list(session.scalars(stmt.offset(offset).limit(request.page_size))), total
+
+
+def name_filter(q: str, *columns: Any) -> ColumnElement[bool]:
+    """Case-insensitive 'contains' over columns; LIKE wildcards in q match literally."""
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(*(func.lower(c).like(pattern, escape="\\") for c in columns))

@@ -11,8 +11,8 @@ from server.domain.actor import current_actor
 from server.domain.errors import NotFound
 from server.domain.inspection import definition as definitions
 from server.domain.inspection.starters import STARTERS
+from server.domain.listing import name_filter
 from server.domain.models import AssetKind, InspectionTemplate, TemplateVersion
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("code", "name", "created_at", "updated_at")

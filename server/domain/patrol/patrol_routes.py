@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
+from server.domain.listing import name_filter
 from server.domain.models import Checkpoint, PatrolRoute, RouteStop
 from server.domain.patrol import rounds_ahead
 from server.domain.registry import sites
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "site_id", "created_at", "updated_at")

@@ -10,11 +10,11 @@ from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
+from server.domain.listing import name_filter
 from server.domain.models import Schedule, Site, User
 from server.domain.patrol import patrol_routes, rounds_ahead
 from server.domain.recurrence import GapPolicy, Occurrence, Recurrence, local_start
 from server.domain.registry import sites
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "site_id", "route_id", "created_at", "updated_at")

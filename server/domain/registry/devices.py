@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
+from server.domain.listing import name_filter
 from server.domain.models import Device, device_sites
 from server.domain.registry import sites
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("serial", "label", "last_seen_at", "created_at", "updated_at")

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from server.domain import access, audit, writes
 from server.domain.actor import Actor, Role, current_actor, reset_actor, set_actor
 from server.domain.errors import Forbidden
+from server.domain.listing import name_filter
 from server.domain.models import Organization, User
 from server.domain.registry import passwords
 from server.domain.registry.users import check_password
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "created_at", "updated_at")

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from server.domain import access, audit, writes
 from server.domain.actor import Role, current_actor
 from server.domain.errors import Conflict, Invalid, WrongPassword
+from server.domain.listing import name_filter
 from server.domain.models import PersonTag, PhysicalTagKind, User, user_sites
 from server.domain.registry import auth, passwords, sites
 from server.domain.registry.checkpoints import normalise_uid
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "login", "role", "created_at", "updated_at")
