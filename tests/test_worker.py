@@ -1,7 +1,6 @@
 """The evaluator's pass: each stage in its own transaction, so one failure costs only itself."""
 
 import logging
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -30,22 +29,7 @@ def estate(fresh_database_url):
             route, rrule="FREQ=HOURLY", start_local="2026-11-19T00:00", effective_from=START
         )
         device = make.device(org, [site])
-        session.add(
-            DeviceEvent(
-                org_id=org.id,
-                device_id=device.id,
-                uuid=str(uuid.uuid4()),
-                type="shift",
-                fingerprint="0" * 64,
-                device_time=START,
-                corrected_time=START,
-                time_source="wall_clock",
-                received_at=START,
-                site_id=site.id,
-                data={"kind": "handover", "note": ""},
-                flags=[],
-            )
-        )
+        make.event(device, site, "shift", START, data={"kind": "handover", "note": ""})
         asset = make.asset(site)
         template = make.template(org)
         make.inspection_schedule(asset, template, max_days=7, effective_from=START)

@@ -6,7 +6,7 @@ import itertools
 import secrets
 import tempfile
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -150,27 +150,40 @@ class Factory:
             path = Path(folder) / "p.jpg"
             path.write_bytes(data)
             photos.store(self.session, blobs, device.org_id, device.id, sha, path, photos.Limits())
-        now = utcnow()
-        event = self._add(
-            DeviceEvent(
-                org_id=device.org_id,
-                device_id=device.id,
-                uuid=str(uuid.uuid4()),
-                type="incident",
-                fingerprint="0" * 64,
-                device_time=now,
-                corrected_time=now,
-                time_source="wall_clock",
-                received_at=now,
-                site_id=site.id,
-                data={"photos": [sha]},
-                flags=[],
-            )
-        )
+        event = self.event(device, site, "incident", data={"photos": [sha]})
         self._add(
             PhotoRef(org_id=device.org_id, device_id=device.id, event_id=event.id, sha256=sha)
         )
         return sha
+
+    def event(
+        self,
+        device: Device,
+        site: Site,
+        type: str,
+        at: datetime | None = None,
+        received_at: datetime | None = None,
+        **kw: Any,
+    ) -> DeviceEvent:
+        """An event of device on site, as sync stores it: sent at `at` (now), received then."""
+        at = at or utcnow()
+        kw.setdefault("data", {})
+        kw.setdefault("flags", [])
+        return self._add(
+            DeviceEvent(
+                org_id=device.org_id,
+                device_id=device.id,
+                uuid=str(uuid.uuid4()),
+                type=type,
+                fingerprint="0" * 64,
+                device_time=at,
+                corrected_time=at,
+                time_source="wall_clock",
+                received_at=received_at or at,
+                site_id=site.id,
+                **kw,
+            )
+        )
 
     def device(self, org: Organization, sites: list[Site], **kw: Any) -> Device:
         kw.setdefault("serial", f"SN{next(_seq)}")

@@ -1,7 +1,6 @@
 """Two evaluators sweeping the same database at once: no duplicate round, no duplicate alert."""
 
 import threading
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,29 +8,12 @@ from sqlalchemy import func, select
 
 from server import migrate, worker
 from server.domain.clock import reset_clock, set_clock
-from server.domain.models import Alert, DeviceEvent, Round
+from server.domain.models import Alert, Round
 from server.testing.factories import Factory
 from tests.conftest import make_test_app
 
 START = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
-
-
-def _shift(device, kind, at, received):
-    return DeviceEvent(
-        org_id=device.org_id,
-        device_id=device.id,
-        uuid=str(uuid.uuid4()),
-        type="shift",
-        fingerprint="0" * 64,
-        device_time=at,
-        corrected_time=at,
-        time_source="wall_clock",
-        received_at=received,
-        site_id=device.site_ids[0],
-        data={"kind": kind, "note": ""},
-        flags=[],
-    )
 
 
 @pytest.fixture
@@ -60,7 +42,7 @@ def busy_site(fresh_database_url):
                 ("clock_in", START, START),
                 ("handover", START + 40 * MINUTE, START + 60 * MINUTE),
             ):
-                session.add(_shift(device, kind, at, received))
+                make.event(device, site, "shift", at, received, data={"kind": kind, "note": ""})
         session.commit()
     yield app
     app.extensions["vigil"].engine.dispose()

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from server.domain import access, writes
 from server.domain.actor import Actor, current_actor
 from server.domain.errors import Invalid
+from server.domain.listing import name_filter
 from server.domain.models import Site, Zone
-from server.domain.text import name_filter
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "created_at", "updated_at")
