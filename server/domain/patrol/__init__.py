@@ -1,1 +1,2 @@
-"""Patrol rounds: made from schedules, matched against scans, judged as data arrives."""
+"""Patrols: routes and schedules, rounds made ahead and judged as scans arrive, the lone-worker
+watch and voluntary rounds; their alerts go through domain.alerts."""
