@@ -20,6 +20,11 @@ def run_offline() -> None:
 def run_online() -> None:
     engine = make_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            # Batch mode rebuilds a table to add a foreign key to it; with foreign keys on,
+            # dropping the old table fails while others refer to it. The pragma only works
+            # outside a transaction, so it goes to the driver before Alembic begins one.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection, target_metadata=Base.metadata, render_as_batch=True
         )

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, str_enum
@@ -59,6 +59,11 @@ class Alert(Tenanted, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("device_events.id"))
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), index=True)
+    # The same problem's earlier alert, when this one is a new episode of it.
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    # What it was found from: the events and the handhelds behind it (the guard is user_id).
+    event_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    device_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     # Rectified, but closes only once a reading back within bounds arrives.
     awaiting_reading: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What raised it: times, the missed checkpoints, the flags, the distance...

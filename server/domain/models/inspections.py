@@ -77,6 +77,9 @@ class InspectionSchedule(Registry, Tenanted, Base):
     # "Monthly" for a generator exercise means 20 to 40 days after the one before.
     min_days: Mapped[int | None]
     max_days: Mapped[int | None]
+    # The same in hours, for rounds done more often ("daily" = 12 to 36 hours after the last).
+    min_hours: Mapped[int | None]
+    max_hours: Mapped[int | None]
     grace_hours: Mapped[int] = mapped_column(default=0)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     paused: Mapped[bool] = mapped_column(default=False)

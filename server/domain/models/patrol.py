@@ -54,6 +54,8 @@ class RouteStop(Base):
     require_note: Mapped[bool] = mapped_column(default=False)
     # Scanning sooner than this after the previous checkpoint means not walking.
     min_gap_s: Mapped[int | None]
+    # Worth a visit when there is time; skipping it raises nothing.
+    optional: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Schedule(Registry, Tenanted, Base):

@@ -2,7 +2,7 @@
 
 import enum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, str_enum
@@ -33,6 +33,15 @@ class Site(Registry, Tenanted, Base):
     timezone: Mapped[str] = mapped_column(String(64))
     # Minutes a clocked-in guard's handheld may stay silent before a lone-worker alert; None: off.
     inactivity_min: Mapped[int | None]
+    # Detection settings (docs/patrols.md). Faster than this between two scans of one handheld
+    # is not walking (brisk walking is about 1.5 m/s).
+    max_speed_mps: Mapped[float] = mapped_column(default=3.0, server_default=text("3.0"))
+    # One checkpoint scanned by two handhelds this close together: one tag is a copy.
+    twin_window_s: Mapped[int] = mapped_column(default=60, server_default=text("60"))
+    # A scan farther than this many radii from its checkpoint (accuracy allowed for) is far.
+    geofence_radii: Mapped[float] = mapped_column(default=2.0, server_default=text("2.0"))
+    # A new schedule's grace for a late start, in minutes, when it does not say.
+    default_grace_min: Mapped[int] = mapped_column(default=15, server_default=text("15"))
 
 
 class ZoneKind(enum.StrEnum):
