@@ -168,7 +168,7 @@ def build(session: Session, device: Caller) -> dict[str, Any]:
 
 def _round(found: Round) -> dict[str, Any]:
     keep = ("position", "checkpoint_id", "offset_min", "tolerance_min")
-    tasks = ("require_photo", "require_note")
+    tasks = ("require_photo", "require_note", "optional")
     return {
         "id": found.id,
         "route_id": found.route_id,

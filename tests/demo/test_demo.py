@@ -68,6 +68,7 @@ def test_demo_has_a_week_of_rounds_with_real_alerts_and_incident_photos(fresh_ap
         "round_late_start",
         "round_rushed",
         "round_task",
+        "impossible_speed",
         "far_scan",
         "guard_inactive",
         # The plant room's four weeks of inspections.

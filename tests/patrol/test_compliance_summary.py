@@ -73,3 +73,32 @@ def test_a_summary_needs_a_period_of_at_most_92_days(client, supervisor):
     response = client.get("/api/v1/rounds/summary", headers=supervisor)
     assert response.status_code == 422
     assert set(response.json["errors"]["query"]) == {"since", "until"}
+
+
+def test_optional_stops_skipped_are_counted_apart_and_never_raise(db, client, make):
+    # 南门 is optional: worth a look when there is time.
+    night = build_night(db, client, make, stops=[{}, {}, {}, {"optional": True}])
+    night.sweep(DUE - timedelta(hours=20))
+    walks = [[0, 1, 2], [0, 1, 2, 3], []]  # skipped, walked, a missed round
+    for day, stops in enumerate(walks):
+        for n in stops:
+            night.scan(n, DUE + day * DAY + 2 * MIN + 6 * n * MIN)
+        night.sync(DUE + day * DAY + 59 * MIN)
+        night.sweep(DUE + day * DAY + 61 * MIN)
+        night.sweep(DUE + (day + 1) * DAY - 20 * 60 * MIN)
+    assert [a.kind for a in night.alerts()] == ["round_missed"]
+    first, second, *_ = night.rounds()
+    assert first.status.value == "completed" and first.stops[3]["status"] == "skipped"
+    assert second.stops[3]["status"] == "on_time"
+
+    org = db.get(Organization, night.site.org_id)
+    headers = make.auth(make.user(org, Role.SUPERVISOR, [night.site]))
+    query = {"since": (DUE - MIN).isoformat(), "until": (DUE + 3 * DAY - MIN).isoformat()}
+    report = client.get("/api/v1/rounds/summary", query_string=query, headers=headers).json
+    assert report["by_status"]["completed"] == 2 and report["by_status"]["missed"] == 1
+    assert [(c["name"], c["missed"]) for c in report["missed_checkpoints"]] == [
+        ("北门岗亭", 1),
+        ("地下车库B1", 1),
+        ("配电房", 1),
+    ]
+    assert [(c["name"], c["missed"]) for c in report["skipped_optional"]] == [("南门", 2)]

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from server.domain.models import RoundStatus, RouteOrder
-from server.domain.patrol.evaluation import Plan, Visit, evaluate, haversine_m
+from server.domain.patrol.evaluation import Plan, Visit, evaluate
 
 DUE = datetime(2026, 11, 21, 14, 0, tzinfo=UTC)  # 22:00 in Shanghai
 GRACE = timedelta(minutes=15)
@@ -187,13 +187,33 @@ class TestOrder:
         return evaluate(plan(*THREE, order=order), visits, minutes(10))
 
     @pytest.mark.parametrize("order", [RouteOrder.STRICT, RouteOrder.RANDOM])
-    def test_a_scan_before_a_stop_listed_earlier_is_out_of_order(self, order):
-        outcome = self.walk(order)
-        assert [s["status"] for s in outcome.stops] == ["on_time", "out_of_order", "on_time"]
+    def test_the_scan_that_goes_back_along_the_route_is_out_of_order(self, order):
+        outcome = self.walk(order)  # 2 then 1: the scan of 1 goes back
+        assert [s["status"] for s in outcome.stops] == ["out_of_order", "on_time", "on_time"]
         (problem,) = outcome.problems
         assert problem.code == "out_of_order"
-        assert [c["checkpoint_id"] for c in problem.details["checkpoints"]] == [2]
+        assert [c["checkpoint_id"] for c in problem.details["checkpoints"]] == [1]
         assert outcome.status is RoundStatus.COMPLETED  # every checkpoint was still visited
+
+    def test_walked_a_c_b_d_only_b_is_out_of_order(self):
+        route = plan(stop(1), stop(2), stop(3), stop(4))
+        visits = [
+            scan(1, minutes(1)),
+            scan(3, minutes(2)),
+            scan(2, minutes(3)),
+            scan(4, minutes(4)),
+        ]
+        outcome = evaluate(route, visits, minutes(5))
+        assert [s["out_of_order"] for s in outcome.stops] == [False, True, False, False]
+        (problem,) = outcome.problems
+        assert [c["checkpoint_id"] for c in problem.details["checkpoints"]] == [2]
+
+    def test_a_skipped_stop_is_never_out_of_order(self):
+        route = plan(stop(1), stop(2), stop(3), stop(4))
+        visits = [scan(1, minutes(1)), scan(3, minutes(2)), scan(4, minutes(3))]
+        outcome = evaluate(route, visits, CLOSED)
+        assert not any(s["out_of_order"] for s in outcome.stops)
+        assert [p.code for p in outcome.problems] == ["incomplete"]
 
     def test_any_order_takes_the_stops_as_they_come(self):
         outcome = self.walk(RouteOrder.ANY)
@@ -202,6 +222,34 @@ class TestOrder:
     def test_the_listed_order_walked_is_never_out_of_order(self):
         visits = [scan(1, minutes(1)), scan(2, minutes(2)), scan(3, minutes(3))]
         assert evaluate(plan(*THREE), visits, minutes(4)).problems == []
+
+
+class TestOptionalStops:
+    ROUTE = (stop(1), stop(2, optional=True), stop(3))
+
+    def test_skipping_an_optional_stop_raises_nothing_and_the_round_completes(self):
+        outcome = evaluate(plan(*self.ROUTE), [scan(1, minutes(1)), scan(3, minutes(9))], CLOSED)
+        assert outcome.status is RoundStatus.COMPLETED and outcome.problems == []
+        assert [s["status"] for s in outcome.stops] == ["on_time", "skipped", "on_time"]
+        assert [s["optional"] for s in outcome.stops] == [False, True, False]
+
+    def test_an_optional_stop_is_pending_until_the_window_closes(self):
+        outcome = evaluate(
+            plan(*self.ROUTE), [scan(1, minutes(1)), scan(3, minutes(9))], minutes(10)
+        )
+        assert outcome.status is RoundStatus.COMPLETED
+        assert outcome.stops[1]["status"] == "pending"
+
+    def test_a_missing_required_stop_is_named_but_never_the_optional_one(self):
+        outcome = evaluate(plan(*self.ROUTE), [scan(1, minutes(1))], CLOSED)
+        assert outcome.status is RoundStatus.INCOMPLETE
+        (problem,) = outcome.problems
+        assert [m["checkpoint_id"] for m in problem.details["missed"]] == [3]
+
+    def test_scanning_only_an_optional_stop_is_a_started_but_incomplete_round(self):
+        outcome = evaluate(plan(*self.ROUTE), [scan(2, minutes(1))], CLOSED)
+        assert outcome.status is RoundStatus.INCOMPLETE
+        assert [s["status"] for s in outcome.stops] == ["missed", "on_time", "missed"]
 
 
 class TestRushed:
@@ -218,49 +266,20 @@ class TestRushed:
         outcome = evaluate(route, visits, minutes(4))
         assert "rushed" not in outcome.stops[1] and outcome.problems == []
 
-    def test_faster_than_anyone_walks_between_positioned_checkpoints_is_rushed(self):
-        distance = haversine_m(*GATE, *FAR)
+    def test_speed_is_not_a_round_matter_only_the_stops_minimum_gap_is(self):
+        # 1 km in a minute: the handheld's chain of scans judges that (test_speed.py).
         route = plan(
             stop(1, latitude=GATE[0], longitude=GATE[1]), stop(2, latitude=FAR[0], longitude=FAR[1])
         )
-        visits = [scan(1, minutes(1)), scan(2, minutes(2))]  # 1 km in a minute
-        rushed = evaluate(route, visits, minutes(3)).stops[1]["rushed"]
-        assert rushed["distance_m"] == round(distance)
-        assert rushed["speed_mps"] == pytest.approx(distance / 60, abs=0.1)
+        outcome = evaluate(route, [scan(1, minutes(1)), scan(2, minutes(2))], minutes(3))
+        assert outcome.problems == [] and "rushed" not in outcome.stops[1]
 
-    def test_walking_pace_between_positioned_checkpoints_is_not_rushed(self):
-        route = plan(
-            stop(1, latitude=GATE[0], longitude=GATE[1]), stop(2, latitude=FAR[0], longitude=FAR[1])
-        )
-        visits = [scan(1, minutes(1)), scan(2, minutes(13))]  # 1 km in 12 minutes
-        assert evaluate(route, visits, minutes(14)).problems == []
-
-    def test_two_distant_checkpoints_in_the_same_second_are_rushed_without_a_speed(self):
-        route = plan(
-            stop(1, latitude=GATE[0], longitude=GATE[1]), stop(2, latitude=FAR[0], longitude=FAR[1])
-        )
-        outcome = evaluate(route, [scan(1, minutes(1)), scan(2, minutes(1))], minutes(2))
-        assert outcome.stops[1]["rushed"]["speed_mps"] is None
-        assert outcome.stops[1]["rushed"]["gap_s"] == 0
-
-    def test_speed_is_not_judged_without_both_positions(self):
-        route = plan(stop(1, latitude=GATE[0], longitude=GATE[1]), stop(2))
-        outcome = evaluate(route, [scan(1, minutes(1)), scan(2, minutes(1))], minutes(2))
-        assert outcome.problems == []
-
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: pace is measured between neighbours in the listed order, so on an 'any' "
-        "route walked backwards every gap is negative and 1 km in 10 s goes unflagged",
-    )
-    def test_any_order_walked_backwards_faster_than_anyone_walks_is_rushed(self):
-        route = plan(
-            stop(1, latitude=GATE[0], longitude=GATE[1]),
-            stop(2, latitude=FAR[0], longitude=FAR[1]),
-            order=RouteOrder.ANY,
-        )
-        visits = [scan(2, minutes(1)), scan(1, minutes(1) + timedelta(seconds=10))]
-        assert "rushed" in codes(evaluate(route, visits, minutes(2)))
+    def test_the_gap_is_from_the_scan_before_in_time_on_any_order_routes(self):
+        route = plan(stop(1), stop(2, min_gap_s=120), order=RouteOrder.ANY)
+        start = minutes(1)
+        outcome = evaluate(route, [scan(2, start), scan(1, start + timedelta(seconds=30))], CLOSED)
+        assert outcome.stops[0]["gap_s"] == 30 and "gap_s" not in outcome.stops[1]
+        assert outcome.problems == []  # stop 2 came first: nothing before it to be rushed from
 
 
 class TestWhichScansCount:
@@ -306,12 +325,6 @@ class TestWhichScansCount:
         assert visit.counts
         assert evaluate(plan(stop(1)), [visit], CLOSED).status is RoundStatus.COMPLETED
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: the 'unknown_' prefix meant for unknown chips/codes/checkpoints also "
-        "disqualifies 'unknown_user' (a stale user id, dropped at sync), yet docs/patrols.md "
-        "says any guard's scan counts and does not list it",
-    )
     def test_a_verified_scan_whose_user_id_was_unknown_still_counts(self):
         visit = scan(1, minutes(1), flags=("unknown_user",))
         assert evaluate(plan(stop(1)), [visit], CLOSED).status is RoundStatus.COMPLETED
@@ -340,17 +353,3 @@ class TestWhichScansCount:
     def test_a_scan_of_a_checkpoint_not_on_the_route_changes_nothing(self):
         outcome = evaluate(plan(stop(1)), [scan(99, minutes(1))], minutes(2))
         assert outcome.status is RoundStatus.SCHEDULED
-
-
-class TestHaversine:
-    def test_a_degree_of_latitude_is_about_111_km(self):
-        assert haversine_m(31.0, 121.0, 32.0, 121.0) == pytest.approx(111_200, rel=0.005)
-
-    def test_a_degree_of_longitude_shrinks_with_latitude(self):
-        at_equator = haversine_m(0.0, 0.0, 0.0, 1.0)
-        at_sixty = haversine_m(60.0, 0.0, 60.0, 1.0)
-        assert at_sixty == pytest.approx(at_equator / 2, rel=0.01)
-
-    def test_distance_is_symmetric_and_zero_at_one_point(self):
-        assert haversine_m(*GATE, *GATE) == 0
-        assert haversine_m(*GATE, *FAR) == pytest.approx(haversine_m(*FAR, *GATE))

@@ -24,6 +24,9 @@ class StopSchema(Schema):
         validate=ma.validate.Range(1, 86400),
         metadata={"description": "Least seconds after the previous checkpoint (rushing below)"},
     )
+    optional = ma.fields.Boolean(
+        metadata={"description": "Skipping it raises nothing; counted apart in compliance"}
+    )
 
 
 class RouteSchema(RegistrySchema):

@@ -14,7 +14,8 @@ class RoundStopSchema(Schema):
     name = ma.fields.String()
     status = ma.fields.String(
         metadata={
-            "description": "pending, on_time, early, late, out_of_order, incomplete_task, missed"
+            "description": "pending, on_time, early, late, out_of_order, incomplete_task, "
+            "missed, skipped (an optional stop not scanned)"
         }
     )
     timing = ma.fields.String()
@@ -22,6 +23,7 @@ class RoundStopSchema(Schema):
     scanned_at = ma.fields.String(allow_none=True)
     minutes_off = ma.fields.Float(allow_none=True)
     out_of_order = ma.fields.Boolean()
+    optional = ma.fields.Boolean()
     task_missing = ma.fields.List(ma.fields.String())
     gap_s = ma.fields.Integer()
     rushed = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw())
@@ -105,4 +107,8 @@ class RoundSummarySchema(Schema):
         metadata={"description": "Completed among settled rounds (completed, incomplete, missed)"},
     )
     missed_checkpoints = ma.fields.List(ma.fields.Nested(MissedCheckpointSchema))
+    skipped_optional = ma.fields.List(
+        ma.fields.Nested(MissedCheckpointSchema),
+        metadata={"description": "Optional stops left out, counted apart (`missed` is how often)"},
+    )
     voluntary_rounds = ma.fields.Integer(metadata={"description": "Not in any figure above"})

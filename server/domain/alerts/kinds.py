@@ -17,6 +17,7 @@ class AlertKind(enum.StrEnum):
     SUSPICIOUS_TAG = "suspicious_tag"
     FAR_SCAN = "far_scan"
     TWIN_SCAN = "twin_scan"
+    IMPOSSIBLE_SPEED = "impossible_speed"
     ROUND_MISSED = "round_missed"
     ROUND_INCOMPLETE = "round_incomplete"
     ROUND_LATE_START = "round_late_start"
@@ -92,6 +93,17 @@ KINDS: dict[AlertKind, Kind] = {
             "": Title(
                 "Checkpoint scanned by two devices {seconds} s apart",
                 "同一巡更点被两台手持机相隔 {seconds} 秒扫描",
+            )
+        },
+    ),
+    AlertKind.IMPOSSIBLE_SPEED: Kind(
+        S.HIGH,
+        ("device_id", "first_event_id", "second_event_id"),
+        {
+            "": Title(
+                "{to} scanned {seconds} s after {from}, {distance} m away:"
+                " faster than anyone walks",
+                "{from} 与 {to} 相距 {distance} 米，扫描仅隔 {seconds} 秒：步行不可能到达",
             )
         },
     ),

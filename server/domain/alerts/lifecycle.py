@@ -37,10 +37,17 @@ class Finding:
     user_id: int | None = None
     event_id: int | None = None
     asset_id: int | None = None
+    # What it was found from, when more than the one event and handheld above.
+    event_ids: list[int] = field(default_factory=list)
+    device_ids: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.severity is None:
             self.severity = KINDS[self.key.kind].severity
+        if self.event_id is not None and self.event_id not in self.event_ids:
+            self.event_ids = [*self.event_ids, self.event_id]
+        if self.device_id is not None and self.device_id not in self.device_ids:
+            self.device_ids = [*self.device_ids, self.device_id]
 
     @property
     def kind(self) -> AlertKind:
@@ -153,6 +160,8 @@ def _columns(finding: Finding, now: datetime) -> dict[str, Any]:
         "state": AlertState.OPEN,
         "title": finding.title,
         "title_args": finding.title_args,
+        "event_ids": sorted(finding.event_ids),
+        "device_ids": sorted(finding.device_ids),
         "site_id": finding.site_id,
         "round_id": finding.round_id,
         "checkpoint_id": finding.checkpoint_id,
@@ -218,6 +227,9 @@ def _change(
 
 
 def _describe(alert: Alert, finding: Finding) -> None:
-    """What is known of the problem now: its severity, evidence and title."""
+    """What is known of the problem now: its severity, evidence and title; what it rests on."""
     alert.severity, alert.evidence = finding.severity, finding.evidence  # type: ignore[assignment]
     alert.title, alert.title_args = finding.title, finding.title_args
+    # An alert kept current names every event and handheld it was ever found from.
+    alert.event_ids = sorted({*alert.event_ids, *finding.event_ids})
+    alert.device_ids = sorted({*alert.device_ids, *finding.device_ids})

@@ -1,6 +1,6 @@
 """Judge one round from the scans that fall in its window: pure, so any instant can be replayed."""
 
-import math
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -8,10 +8,8 @@ from typing import Any
 from device_protocol.flags import TAG_FLAGS, Flag
 from server.domain.models.patrol import RoundStatus, RouteOrder
 
-# Faster than this between two checkpoints is running or not walking at all (brisk walking is
-# about 1.5 m/s); an assumption, adjustable here.
-MAX_SPEED_MPS = 3.0
 # Scan flags that mean the scan proves nothing about a visit (forged, revoked, other site...).
+# An unknown user id does not: the tag was real and scanned, only the name it carried is not.
 DISQUALIFYING = TAG_FLAGS | {
     Flag.OTHER_SITE,
     Flag.INACTIVE_CHECKPOINT,
@@ -19,7 +17,6 @@ DISQUALIFYING = TAG_FLAGS | {
     Flag.UNKNOWN_CODE,
     Flag.UNKNOWN_CHECKPOINT,
     Flag.UNKNOWN_ROUTE,
-    Flag.UNKNOWN_USER,
     Flag.UNKNOWN_ASSET,
     Flag.UNKNOWN_TEMPLATE,
 }
@@ -37,6 +34,7 @@ class Visit:
     photos: int = 0
     note: bool = False
     flags: tuple[Flag, ...] = ()
+    received_at: datetime | None = None  # when the server had it (late batches explain changes)
 
     @property
     def counts(self) -> bool:
@@ -86,18 +84,15 @@ def evaluate(plan: Plan, visits: list[Visit], now: datetime) -> Outcome:
     started = min(times) if times else None
     finished = max(times) if times else None
     closed = now >= plan.window_end
+    walked = _walked(taken)
+    backwards = _backwards(walked) if plan.order is not RouteOrder.ANY else set()
     stops, problems = [], []
-    latest_before: datetime | None = None
-    previous: tuple[dict[str, Any], Visit] | None = None
-    for stop, visit in zip(plan.expected, taken, strict=True):
+    for index, (stop, visit) in enumerate(zip(plan.expected, taken, strict=True)):
         result = _stop(stop, visit, started, closed)
-        if visit is not None:
-            if plan.order is not RouteOrder.ANY and latest_before and visit.at < latest_before:
-                result["out_of_order"] = True
-            latest_before = max(latest_before or visit.at, visit.at)
-            if previous is not None:
-                _pace(result, previous, stop, visit)
-            previous = (stop, visit)
+        if index in backwards:
+            result["out_of_order"] = True
+        if index in walked.gaps:
+            _pace(result, stop, walked.gaps[index])
         result["status"] = _stop_status(result)
         stops.append(result)
         problems.extend(_stop_problems(result))
@@ -105,7 +100,8 @@ def evaluate(plan: Plan, visits: list[Visit], now: datetime) -> Outcome:
         started is not None or now > plan.due_at + plan.grace
     )
     missing = [s for s in stops if s["status"] == "missed"]
-    if times and len(times) == len(stops):
+    required = [s for s in stops if not s["optional"]]
+    if times and all(s["event_id"] is not None for s in required):
         status = RoundStatus.COMPLETED
     elif closed:
         status = RoundStatus.INCOMPLETE if times else RoundStatus.MISSED
@@ -121,6 +117,39 @@ def evaluate(plan: Plan, visits: list[Visit], now: datetime) -> Outcome:
     if disordered:
         problems.append(Problem("out_of_order", details={"checkpoints": disordered}))
     return Outcome(status, late_start, started, finished, stops, problems)
+
+
+@dataclass(frozen=True)
+class _Walk:
+    """The stops scanned, in the order they were scanned; each one's gap from the one before."""
+
+    order: list[int]  # indexes into the plan's stops
+    gaps: dict[int, float]  # seconds since the scan before it in this round
+
+
+def _walked(taken: list[Visit | None]) -> _Walk:
+    scanned = sorted(
+        (i for i, v in enumerate(taken) if v is not None),
+        key=lambda i: (taken[i].at, taken[i].event_id),  # type: ignore[union-attr]
+    )
+    gaps = {
+        index: (taken[index].at - taken[before].at).total_seconds()  # type: ignore[union-attr]
+        for before, index in itertools.pairwise(scanned)
+    }
+    return _Walk(scanned, gaps)
+
+
+def _backwards(walked: _Walk) -> set[int]:
+    """Scans that go back along the route: below a position already scanned in this round.
+
+    Walked A C B D, only B is out of order; a skipped stop never is.
+    """
+    found, highest = set(), -1
+    for index in walked.order:
+        if index < highest:
+            found.add(index)
+        highest = max(highest, index)
+    return found
 
 
 def _assign(expected: list[dict[str, Any]], visits: list[Visit]) -> list[Visit | None]:
@@ -143,7 +172,8 @@ def _stop(
         "name": stop["name"],
         "event_id": None if visit is None else visit.event_id,
         "scanned_at": None if visit is None else _iso(visit.at),
-        "timing": "missed" if closed else "pending",
+        "timing": ("skipped" if stop.get("optional") else "missed") if closed else "pending",
+        "optional": bool(stop.get("optional")),
         "out_of_order": False,
         "task_missing": [],
     }
@@ -167,50 +197,20 @@ def _stop(
     return result
 
 
-def _pace(
-    result: dict[str, Any],
-    previous: tuple[dict[str, Any], Visit],
-    stop: dict[str, Any],
-    visit: Visit,
-) -> None:
-    """Flag scans closer together than the stop allows, or faster than anyone walks."""
-    last_stop, last_visit = previous
-    gap = (visit.at - last_visit.at).total_seconds()
-    if gap < 0:
-        return  # out of order; judged as such
+def _pace(result: dict[str, Any], stop: dict[str, Any], gap: float) -> None:
+    """Flag a scan sooner after the one before than its stop allows.
+
+    Speed between scans is judged along the handheld's whole chain of scans (speed.py).
+    """
     result["gap_s"] = round(gap)
     if stop.get("min_gap_s") and gap < stop["min_gap_s"]:
         result["rushed"] = {"gap_s": round(gap), "min_gap_s": stop["min_gap_s"]}
-    distance = _distance(last_stop, stop)
-    if distance is not None and distance > 0:
-        speed = distance / gap if gap else math.inf
-        if speed > MAX_SPEED_MPS:
-            result["rushed"] = result.get("rushed", {}) | {
-                "distance_m": round(distance),
-                "speed_mps": None if math.isinf(speed) else round(speed, 1),
-                "gap_s": round(gap),
-            }
-
-
-def _distance(a: dict[str, Any], b: dict[str, Any]) -> float | None:
-    """Great-circle metres between two stops' checkpoints, when both have a position."""
-    if None in (a.get("latitude"), a.get("longitude"), b.get("latitude"), b.get("longitude")):
-        return None
-    return haversine_m(a["latitude"], a["longitude"], b["latitude"], b["longitude"])
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Metres between two WGS84 points (spherical Earth, plenty for a site)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
 
 
 def _stop_status(result: dict[str, Any]) -> str:
     """One word per stop; the details stay beside it."""
     if result["event_id"] is None:
-        return result["timing"]  # missed or pending
+        return result["timing"]  # missed, skipped (optional) or pending
     if result["out_of_order"]:
         return "out_of_order"
     if result["task_missing"]:

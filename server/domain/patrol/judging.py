@@ -18,6 +18,7 @@ from server.domain.models import (
     DeviceEvent,
     PatrolRoute,
     Round,
+    RoundStatus,
     Site,
 )
 from server.domain.models.patrol import ROUND_OPEN
@@ -42,19 +43,23 @@ def judge(session: Session, now: datetime) -> int:
     if not due:
         return 0
     visits = _visits(session, [r for r, _, _ in due], now)
-    open_keys = _open_keys(session, [r.id for r, _, _ in due])
+    open_alerts = _open_alerts(session, [r.id for r, _, _ in due])
     for found, timezone, route_name in due:
-        outcome = evaluate(_plan(found), visits.get(found.id, []), now)
+        seen = visits.get(found.id, [])
+        outcome = evaluate(_plan(found), seen, now)
         _store(found, outcome, now)
         problems = outcome.problems
         if found.voluntary:
             problems = [p for p in problems if p.code in voluntary.ALERTS]
-        findings = [_finding(found, p, timezone, route_name) for p in problems]
+        used = {v.event_id: v for v in seen}
+        findings = [_finding(found, p, timezone, route_name, outcome, used) for p in problems]
         for finding in findings:
             alerts.raise_or_update(session, found.org_id, finding)
         current = {f.key for f in findings}
-        for key in open_keys.get(found.id, set()) - current:
-            alerts.clear(session, found.org_id, key, _why_cleared(found, outcome, now))
+        for key, since in open_alerts.get(found.id, {}).items():
+            if key not in current:
+                note = why_cleared(key, outcome, [v for v in seen if v.received_at > since])
+                alerts.clear(session, found.org_id, key, note)
     return len(due)
 
 
@@ -109,17 +114,19 @@ def _visit(event: DeviceEvent) -> Visit:
         photos=len(event.data.get("photos", [])),
         note=bool(event.data.get("note", "").strip()),
         flags=flags.read(event.flags),
+        received_at=event.received_at,
     )
 
 
-def _open_keys(session: Session, round_ids: list[int]) -> dict[int, set[AlertKey]]:
-    stmt = select(Alert.round_id, Alert.key).where(
+def _open_alerts(session: Session, round_ids: list[int]) -> dict[int, dict[AlertKey, datetime]]:
+    """Each round's open alerts: their keys, and when each was last brought up to date."""
+    stmt = select(Alert.round_id, Alert.key, Alert.updated_at).where(
         Alert.round_id.in_(round_ids), Alert.state != AlertState.RESOLVED
     )
-    keys: dict[int, set[AlertKey]] = {}
-    for round_id, key in session.execute(stmt):
-        keys.setdefault(round_id, set()).add(AlertKey.parse(key))
-    return keys
+    found: dict[int, dict[AlertKey, datetime]] = {}
+    for round_id, key, updated_at in session.execute(stmt):
+        found.setdefault(round_id, {})[AlertKey.parse(key)] = updated_at
+    return found
 
 
 def _store(found: Round, outcome: Outcome, now: datetime) -> None:
@@ -152,7 +159,14 @@ _KINDS = {
 }
 
 
-def _finding(found: Round, problem: Problem, timezone: str, route_name: str) -> Finding:
+def _finding(
+    found: Round,
+    problem: Problem,
+    timezone: str,
+    route_name: str,
+    outcome: Outcome,
+    used: dict[int, Visit],
+) -> Finding:
     local = found.due_at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
     details = problem.details
     stop = details.get("checkpoint", {})
@@ -171,6 +185,12 @@ def _finding(found: Round, problem: Problem, timezone: str, route_name: str) -> 
         args["missing"] = details["missing"]
     kind = _KINDS[problem.code]
     at = () if problem.position is None else (problem.position,)
+    # A stop's problem rests on its scan; the round's on every scan that counted for it.
+    if problem.position is None:
+        behind = [used[s["event_id"]] for s in outcome.stops if s["event_id"] is not None]
+    else:
+        behind = [used[details["event_id"]]] if details.get("event_id") in used else []
+    walker = next((v.user_id for v in behind if v.user_id is not None), None)
     return Finding(
         key=AlertKey.of(kind, found.id, *at),
         title_args=args,
@@ -179,14 +199,38 @@ def _finding(found: Round, problem: Problem, timezone: str, route_name: str) -> 
         evidence={"due_at": found.due_at.isoformat(), **details},
         round_id=found.id,
         checkpoint_id=stop.get("checkpoint_id"),
-        user_id=found.assignee_id,
+        user_id=found.assignee_id if found.assignee_id is not None else walker,
         event_id=details.get("event_id"),
+        event_ids=[v.event_id for v in behind],
+        device_ids=sorted({v.device_id for v in behind}),
     )
 
 
-def _why_cleared(found: Round, outcome: Outcome, now: datetime) -> str:
+def why_cleared(key: AlertKey, outcome: Outcome, arrived: list[Visit]) -> str:
+    """Why a round's alert no longer applies, in words that say what happened."""
     scanned = sum(1 for s in outcome.stops if s["event_id"] is not None)
-    return (
-        f"no longer applies as of {now.isoformat()}: the round is {outcome.status.value}, "
-        f"{scanned} of {len(outcome.stops)} checkpoints scanned (scans arrived after the alert)"
+    status = outcome.status.value.replace("_", " ")
+    if key.kind is AlertKind.ROUND_LATE_START and outcome.status is RoundStatus.MISSED:
+        return "round missed: the late-start alert is superseded"
+    if not arrived:
+        return f"the round was judged again: {status}, {scanned} of {len(outcome.stops)} scanned"
+    received = max(v.received_at for v in arrived if v.received_at is not None)
+    brought = (
+        f"a late batch (received {received.isoformat()}) brought {len(arrived)} "
+        f"scan{'s' if len(arrived) != 1 else ''}"
     )
+    if key.kind is AlertKind.ROUND_LATE_START:
+        return f"{brought}: the round started at {_iso(outcome.started_at)}, within its grace"
+    if key.kind is AlertKind.ROUND_OUT_OF_ORDER:
+        return f"{brought}: the round was walked in order"
+    if key.kind in (AlertKind.ROUND_TIMING, AlertKind.ROUND_TASK, AlertKind.ROUND_RUSHED):
+        stop = next((s for s in outcome.stops if str(s["position"]) == key["position"]), None)
+        where = f"{stop['name']} is now {stop['status'].replace('_', ' ')}" if stop else "stop"
+        return f"{brought}: {where}"
+    if outcome.status is RoundStatus.COMPLETED:
+        return f"{brought}: round complete"
+    return f"{brought}: round {status}, {scanned} of {len(outcome.stops)} checkpoints scanned"
+
+
+def _iso(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat()

@@ -70,23 +70,32 @@ def summary(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
         "by_status": by_status,
         "late_starts": late,
         "completed_pct": round(100 * by_status["completed"] / settled, 1) if settled else None,
-        "missed_checkpoints": _missed_checkpoints(session, scope),
+        **_left_out(session, scope),
         "voluntary_rounds": voluntary,
     }
 
 
-def _missed_checkpoints(session: Session, scope: Any) -> list[dict[str, Any]]:
-    """Each checkpoint missed on settled scheduled rounds, most often missed first."""
+def _left_out(session: Session, scope: Any) -> dict[str, list[dict[str, Any]]]:
+    """Checkpoints left out of settled scheduled rounds, most often first: required ones
+    (missed_checkpoints) and optional ones (skipped_optional) apart."""
     stmt = select(scope.c.status, scope.c.stops, scope.c.expected).where(
         ~scope.c.voluntary,
-        scope.c.status.in_([RoundStatus.INCOMPLETE, RoundStatus.MISSED]),
+        scope.c.status.in_([RoundStatus.INCOMPLETE, RoundStatus.MISSED, RoundStatus.COMPLETED]),
     )
     missed: Counter[tuple[int, str]] = Counter()
+    skipped: Counter[tuple[int, str]] = Counter()
     for status, stops, expected in session.execute(stmt):
         if status is RoundStatus.MISSED:
-            names = [(s["checkpoint_id"], s["name"]) for s in expected]
+            left = [(s, "skipped" if s.get("optional") else "missed") for s in expected]
         else:
-            names = [(s["checkpoint_id"], s["name"]) for s in stops if s["status"] == "missed"]
-        missed.update(names)
-    ranked = sorted(missed.items(), key=lambda item: (-item[1], item[0][1]))
+            left = [(s, s["status"]) for s in stops]
+        for stop, outcome in left:
+            counter = {"missed": missed, "skipped": skipped}.get(outcome)
+            if counter is not None:
+                counter[(stop["checkpoint_id"], stop["name"])] += 1
+    return {"missed_checkpoints": _ranked(missed), "skipped_optional": _ranked(skipped)}
+
+
+def _ranked(counted: Counter[tuple[int, str]]) -> list[dict[str, Any]]:
+    ranked = sorted(counted.items(), key=lambda item: (-item[1], item[0][1]))
     return [{"checkpoint_id": cid, "name": name, "missed": n} for (cid, name), n in ranked]

@@ -60,6 +60,7 @@ def snapshot(session: Session, route: PatrolRoute) -> list[dict[str, Any]]:
             "require_photo": s.require_photo,
             "require_note": s.require_note,
             "min_gap_s": s.min_gap_s,
+            "optional": s.optional,
         }
         for s in route.stops
     ]

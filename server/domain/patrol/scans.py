@@ -12,13 +12,13 @@ from device_protocol.flags import TAG_FLAGS
 from server.domain.alerts import lifecycle as alerts
 from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
-from server.domain.models import Checkpoint, DeviceEvent, Round
-from server.domain.patrol import lone_worker, rounds_ahead, voluntary
-from server.domain.patrol.evaluation import haversine_m
+from server.domain.models import Checkpoint, DeviceEvent, Round, Site
+from server.domain.patrol import lone_worker, rounds_ahead, speed, voluntary
+from server.domain.patrol.speed import haversine_m
 
 EVENTS_PER_PASS = 5000
-# Two devices scanning one checkpoint this close together: one of the tags is a copy.
-TWIN_WINDOW = timedelta(seconds=60)
+# The longest two-device window a site may set (its twin_window_s): bounds the lookup.
+LONGEST_TWIN_WINDOW = timedelta(hours=1)
 
 
 def take(session: Session, now: datetime) -> int:
@@ -40,6 +40,7 @@ def take(session: Session, now: datetime) -> int:
     placed = [e for e in scans if e.checkpoint_id is not None]
     _far_scans(session, placed)
     _twin_scans(session, placed)
+    speed.check(session, placed, now)
     _reopen_rounds(session, placed)
     if events:
         session.execute(
@@ -87,17 +88,21 @@ def _far_scans(session: Session, scans: list[DeviceEvent]) -> None:
     ids = {e.checkpoint_id for e in located}
     if not ids:
         return
-    stmt = select(Checkpoint).where(Checkpoint.id.in_(ids), Checkpoint.radius_m.is_not(None))
-    places = {c.id: c for c in session.scalars(stmt)}
+    stmt = (
+        select(Checkpoint, Site.geofence_radii)
+        .join(Site, Site.id == Checkpoint.site_id)
+        .where(Checkpoint.id.in_(ids), Checkpoint.radius_m.is_not(None))
+    )
+    places = {c.id: (c, radii) for c, radii in session.execute(stmt)}
     for event in located:
-        place = places.get(event.checkpoint_id)
+        place, radii = places.get(event.checkpoint_id or 0, (None, 0.0))
         if place is None or place.latitude is None or place.longitude is None:
             continue
         distance = haversine_m(
             place.latitude, place.longitude, event.data["latitude"], event.data["longitude"]
         )
         accuracy = event.data.get("accuracy_m") or 0
-        if distance - accuracy <= 2 * (place.radius_m or 0):
+        if distance - accuracy <= radii * (place.radius_m or 0):
             continue
         day = event.corrected_time.date().isoformat()
         finding = Finding(
@@ -122,8 +127,14 @@ def _twin_scans(session: Session, scans: list[DeviceEvent]) -> None:
     """The same checkpoint scanned from two devices at the same moment."""
     if not scans:
         return
-    low = min(e.corrected_time for e in scans) - TWIN_WINDOW
-    high = max(e.corrected_time for e in scans) + TWIN_WINDOW
+    windows = {
+        site_id: timedelta(seconds=seconds)
+        for site_id, seconds in session.execute(
+            select(Site.id, Site.twin_window_s).where(Site.id.in_({e.site_id for e in scans}))
+        )
+    }
+    low = min(e.corrected_time for e in scans) - LONGEST_TWIN_WINDOW
+    high = max(e.corrected_time for e in scans) + LONGEST_TWIN_WINDOW
     stmt = select(DeviceEvent).where(
         DeviceEvent.type == "scan",
         DeviceEvent.checkpoint_id.in_({e.checkpoint_id for e in scans}),
@@ -133,9 +144,10 @@ def _twin_scans(session: Session, scans: list[DeviceEvent]) -> None:
     for other in session.scalars(stmt):
         nearby.setdefault(other.checkpoint_id or 0, []).append(other)
     for event in scans:
+        window = windows[event.site_id]
         for other in nearby.get(event.checkpoint_id or 0, []):
             apart = abs(other.corrected_time - event.corrected_time)
-            if other.device_id == event.device_id or apart > TWIN_WINDOW:
+            if other.device_id == event.device_id or apart > window:
                 continue
             first, second = sorted((event, other), key=lambda e: e.id)
             finding = Finding(
@@ -146,6 +158,8 @@ def _twin_scans(session: Session, scans: list[DeviceEvent]) -> None:
                 checkpoint_id=event.checkpoint_id,
                 device_id=second.device_id,
                 event_id=second.id,
+                event_ids=[first.id],
+                device_ids=[first.device_id],
             )
             alerts.raise_or_update(session, event.org_id, finding)
 

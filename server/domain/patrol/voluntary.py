@@ -14,7 +14,8 @@ from server.domain.patrol import rounds_ahead
 # A round with no finish event ends here; a walk of a route takes far less.
 LONGEST = timedelta(hours=4)
 # Only these problems are raised for a voluntary round: it is no obligation, so missing or late
-# checkpoints are not findings, but scanning faster than anyone walks is suspicious anywhere.
+# checkpoints are not findings; a stop's minimum gap still holds. (Scanning faster than anyone
+# walks is judged along the handheld's chain of scans, round or no round: speed.py.)
 ALERTS = frozenset({"rushed"})
 
 
