@@ -60,6 +60,12 @@ class Schema(ma.Schema):
 PAGING = {"page_size": 50, "max_page_size": 200}
 
 
+def patch_schema(schema: type[ma.Schema]) -> ma.Schema:
+    """The schema for a PATCH: any of its fields may be left out, but a list or object that is
+    sent is checked whole (partial=True would also excuse what its items require)."""
+    return schema(partial=tuple(schema._declared_fields))
+
+
 class ListArgs(Schema):
     """Query arguments common to every list: search text, active flag and sort order."""
 

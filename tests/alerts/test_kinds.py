@@ -17,6 +17,12 @@ SAMPLES: dict[tuple[AlertKind, str], dict] = {
     (AlertKind.SUSPICIOUS_TAG, ""): {"flag": "tag_bad_signature"},
     (AlertKind.FAR_SCAN, ""): {"checkpoint": "北门", "distance": 420},
     (AlertKind.TWIN_SCAN, ""): {"seconds": 12},
+    (AlertKind.IMPOSSIBLE_SPEED, ""): {
+        "from": "北门",
+        "to": "配电房",
+        "distance": 315,
+        "seconds": 27,
+    },
     (AlertKind.ROUND_MISSED, ""): ROUND,
     (AlertKind.ROUND_INCOMPLETE, ""): ROUND | {"missed": ["北门", "B2"]},
     (AlertKind.ROUND_LATE_START, ""): ROUND | {"grace": 10},
@@ -43,9 +49,12 @@ SAMPLES: dict[tuple[AlertKind, str], dict] = {
     (AlertKind.INSPECTION_METER_BACKWARDS, ""): READING | {"previous": 120.5, "value": 118},
     (AlertKind.INSPECTION_METER_JUMP, ""): READING | {"per_day": 30},
     (AlertKind.INSPECTION_UNEXPLAINED_DROP, ""): READING | {"drop": "18 %"},
+    (AlertKind.INSPECTION_UNEXPLAINED_DROP, "short_run"): READING
+    | {"drop": "24 %", "rise": 0.2, "least": 0.5},
     (AlertKind.INSPECTION_AUDIT_FAILED, ""): READING
     | {"score": 72.5, "grade": "fail", "grade_zh": "不合格"},
     (AlertKind.INSPECTION_TOO_SOON, ""): READING | {"days": 10, "least": 20},
+    (AlertKind.INSPECTION_TOO_SOON, "hours"): READING | {"hours": 10, "least": 12},
     (AlertKind.INSPECTION_INCOMPLETE, ""): READING | {"missing": ["油压 Oil pressure", "水温"]},
     (AlertKind.INSPECTION_OVERDUE, ""): {
         "asset": "1# 发电机",
@@ -108,6 +117,14 @@ def test_every_title_reads_as_a_sentence_in_both_languages(kind, variant, langua
             SAMPLES[(AlertKind.INSPECTION_OVERDUE, "")] | {"late": {"hours": 5}},
             "1# 发电机: 发电机月检 Generator monthly overdue by 5 h (due 2026-11-20 09:00)",
             "1# 发电机：发电机月检 Generator monthly 已逾期 5 小时（应于 2026-11-20 09:00）",
+        ),
+        (
+            AlertKind.INSPECTION_UNEXPLAINED_DROP,
+            READING | {"drop": "24 %", "rise": 0.2, "least": 0.5, "variant": "short_run"},
+            "1# 发电机: 油压 Oil pressure fell 24 % since the last record; a run of 0.2 h does"
+            " not explain it (at least 0.5 h does)",
+            "1# 发电机：油压 Oil pressure 自上次记录以来下降 24 %；运行 0.2 小时不足以解释"
+            "（至少 0.5 小时）",
         ),
         (
             AlertKind.GUARD_INACTIVE,

@@ -85,3 +85,29 @@ def weekly(**changes: Any) -> dict[str, Any]:
         "no_alarms": True,
     }
     return values | changes
+
+
+def substation(**changes: Any) -> dict[str, Any]:
+    """A substation daily round with every reading normal."""
+    values = {
+        "hv_kv_ab": 10.1,
+        "hv_kv_bc": 10.2,
+        "hv_kv_ca": 10.1,
+        "lv_v_ab": 392,
+        "lv_v_bc": 395,
+        "lv_v_ca": 390,
+        "lv_a_a": 410,
+        "lv_a_b": 395,
+        "lv_a_c": 402,
+        "load_pct": 60,
+        "winding_temp_c": 72,
+        "room_temp_c": 24,
+        "humidity_pct": 55,
+        "dc_v": 230,
+        "rodent_guards": True,
+        "extinguishers": True,
+        "access_log": True,
+        "no_sound_smell": True,
+        "mats": True,
+    }
+    return values | changes

@@ -136,6 +136,31 @@ def test_a_bad_definition_is_refused_naming_the_place(item, path):
     assert any(path in key for key in error.value.errors), error.value.errors
 
 
+METER_FORM = {
+    "sections": [
+        {
+            "key": "s",
+            "title": "S",
+            "items": [{"key": "run_hours", "type": "meter", "label": "Run hours", "unit": "h"}],
+        }
+    ]
+}
+
+
+@pytest.mark.parametrize("value", [0, -0.5, "1", True, [1.0], float("inf")])
+def test_min_run_hours_must_be_a_positive_number(value):
+    with pytest.raises(Invalid) as error:
+        definition.parse(METER_FORM | {"min_run_hours": value})
+    assert list(error.value.errors) == ["definition.min_run_hours"]
+
+
+@pytest.mark.parametrize(
+    "raw,hours", [({}, 0.5), ({"min_run_hours": None}, 0.5), ({"min_run_hours": 2}, 2.0)]
+)
+def test_min_run_hours_is_half_an_hour_unless_the_template_says(raw, hours):
+    assert definition.parse(METER_FORM | raw).min_run_hours == hours
+
+
 def test_a_new_definition_is_a_new_version_and_old_records_keep_theirs(plant):
     template = plant.templates["generator_weekly"]
     first = plant.submit("generator_weekly", MORNING - DAY, weekly())

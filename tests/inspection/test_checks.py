@@ -12,11 +12,10 @@ NOW = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 
 
-def form(*items: dict[str, Any], flatline: int | None = None):
+def form(*items: dict[str, Any], **settings: Any):
+    """A one-section form of these items, with form-level settings (flatline, min_run_hours)."""
     raw: dict[str, Any] = {"sections": [{"key": "main", "title": "Main", "items": list(items)}]}
-    if flatline is not None:
-        raw["flatline"] = flatline
-    return parse(raw)
+    return parse(raw | settings)
 
 
 BATTERY = {
@@ -191,6 +190,39 @@ class TestUnexplainedDrop:
 
     def test_a_rise_is_never_a_drop(self):
         assert run(GENERATOR, {"fuel_pct": 100.0}, {"fuel_pct": points((7, 40.0))}) == []
+
+    def test_a_few_minutes_on_the_meter_do_not_explain_a_quarter_of_the_tank(self):
+        series = {"fuel_pct": points((7, 90.0)), "run_hours": points((7, 1200.0))}
+        problems = run(GENERATOR, {"fuel_pct": 66.0, "run_hours": 1200.2}, series)
+        problem = only(problems, "unexplained_drop")
+        assert problem.details["drop"] == 24.0
+        assert (problem.details["meter_rise"], problem.details["min_run_hours"]) == (0.2, 0.5)
+
+    @pytest.mark.parametrize("run_hours", [1200.5, 1200.6])
+    def test_half_an_hour_or_more_on_the_meter_explains_the_drop(self, run_hours):
+        series = {"fuel_pct": points((7, 90.0)), "run_hours": points((7, 1200.0))}
+        assert run(GENERATOR, {"fuel_pct": 66.0, "run_hours": run_hours}, series) == []
+
+    def test_a_short_run_logged_by_another_record_explains_nothing(self):
+        series = {"fuel_pct": points((7, 90.0)), "run_hours": points((3, 1200.2), (7, 1200.0))}
+        assert [p.code for p in run(GENERATOR, {"fuel_pct": 66.0}, series)] == ["unexplained_drop"]
+
+    @pytest.mark.parametrize("run_hours,explained", [(1200.6, False), (1201.0, True)])
+    def test_a_template_may_ask_for_a_longer_run(self, run_hours, explained):
+        strict = form(
+            RUN_HOURS,
+            {
+                "key": "fuel_pct",
+                "type": "number",
+                "label": "Fuel",
+                "max_drop": 10,
+                "drop_unless": "run_hours",
+            },
+            min_run_hours=1.0,
+        )
+        series = {"fuel_pct": points((7, 90.0)), "run_hours": points((7, 1200.0))}
+        problems = run(strict, {"fuel_pct": 66.0, "run_hours": run_hours}, series)
+        assert [p.code for p in problems] == ([] if explained else ["unexplained_drop"])
 
 
 WINDING = form(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.inspection.plant import DAY, MORNING, build_plant, weekly
+from tests.inspection.plant import DAY, MORNING, build_plant, substation, weekly
 
 
 @pytest.fixture
@@ -49,6 +49,33 @@ def test_a_reading_that_stays_out_updates_its_alert_and_worsens_it(plant):
     assert alert["evidence"]["side"] == "high"
 
 
+def test_an_episode_is_as_bad_as_its_worst_record(plant):
+    plant.submit("generator_weekly", MORNING - 7 * DAY, weekly(battery_v=16.5))  # critical
+    plant.submit("generator_weekly", MORNING, weekly(battery_v=11.8, run_hours=1201.0))
+    (alert,) = plant.alerts()
+    assert alert["severity"] == "critical"  # still out: the episode does not improve its grade
+    assert alert["evidence"]["value"] == 11.8  # the evidence is the latest record's
+
+
+def test_a_new_excursion_after_a_return_to_normal_is_a_new_alert_linked_to_the_first(plant):
+    plant.submit("generator_weekly", MORNING - 14 * DAY, weekly(battery_v=11.8))
+    plant.submit("generator_weekly", MORNING - 7 * DAY, weekly(run_hours=1201.0))  # back
+    (first,) = plant.alerts()
+    assert first["state"] == "open" and "back_to_normal" in first["evidence"]
+    # A week later the battery is low again, while the first still waits for its note.
+    again = plant.submit("generator_weekly", MORNING, weekly(battery_v=11.7, run_hours=1202.0))
+    assert again.status_code == 201
+    first, second = plant.alerts()
+    assert first["state"] == second["state"] == "open"
+    assert second["previous_id"] == first["id"] and first["previous_id"] is None
+    assert second["evidence"]["value"] == 11.7
+    assert first["evidence"]["value"] == 11.8  # the first episode keeps its own story
+    assert [e["action"] for e in second["history"]] == ["raised"]
+    # Consecutive records of the new excursion continue the new alert, not the first.
+    plant.submit("generator_weekly", MORNING + 7 * DAY, weekly(battery_v=11.6, run_hours=1203.0))
+    assert [a["evidence"]["value"] for a in plant.alerts()] == [11.8, 11.6]
+
+
 def test_back_within_bounds_is_noted_but_the_loop_needs_a_note(plant):
     plant.submit("generator_weekly", MORNING - 7 * DAY, weekly(battery_v=11.8))
     plant.submit("generator_weekly", MORNING, weekly(run_hours=1201.0))
@@ -61,13 +88,15 @@ def test_back_within_bounds_is_noted_but_the_loop_needs_a_note(plant):
         headers=plant.supervisor,
     )
     assert resolved.json["state"] == "resolved"
-    # A new fault later is a new alert, not the closed one reopened.
+    # A new fault later is a new alert, not the closed one reopened, and it says which it follows.
     plant.submit("generator_weekly", MORNING + 7 * DAY, weekly(battery_v=11.9, run_hours=1202.0))
-    assert [a["state"] for a in plant.alerts()] == ["resolved", "open"]
+    first, second = plant.alerts()
+    assert [first["state"], second["state"]] == ["resolved", "open"]
+    assert second["previous_id"] == first["id"]
 
 
 def test_a_follow_up_reading_is_needed_before_a_transformer_alert_closes(plant):
-    hot = _substation(winding_temp_c=130)
+    hot = substation(winding_temp_c=130)
     plant.submit("substation_daily", MORNING - DAY, hot)
     (alert,) = plant.alerts()
     assert alert["evidence"]["follow_up"] is True
@@ -78,7 +107,7 @@ def test_a_follow_up_reading_is_needed_before_a_transformer_alert_closes(plant):
     )
     assert rectified.status_code == 200
     assert (rectified.json["state"], rectified.json["awaiting_reading"]) == ("acknowledged", True)
-    plant.submit("substation_daily", MORNING, _substation(winding_temp_c=125))
+    plant.submit("substation_daily", MORNING, substation(winding_temp_c=125))
     (alert,) = plant.alerts()
     assert (alert["state"], alert["awaiting_reading"]) == ("open", False)
     assert alert["history"][-1]["note"] == "still out of bounds after the rectification"
@@ -87,7 +116,7 @@ def test_a_follow_up_reading_is_needed_before_a_transformer_alert_closes(plant):
         json={"note": "更换温控器 Replaced the fan controller"},
         headers=plant.supervisor,
     )
-    plant.submit("substation_daily", MORNING + DAY, _substation(winding_temp_c=88))
+    plant.submit("substation_daily", MORNING + DAY, substation(winding_temp_c=88))
     (alert,) = plant.alerts()
     assert alert["state"] == "resolved"
     assert alert["resolution"] == "更换温控器 Replaced the fan controller"
@@ -103,7 +132,7 @@ def test_an_assets_own_limits_replace_the_templates(plant):
         headers=plant.supervisor,
     )
     assert put.status_code == 200, put.json
-    record = plant.submit("substation_daily", MORNING, _substation(winding_temp_c=115))
+    record = plant.submit("substation_daily", MORNING, substation(winding_temp_c=115))
     assert record.json["findings"] == [
         {"code": "out_of_bounds", "item": "winding_temp_c", "level": "warning"}
     ]
@@ -126,13 +155,13 @@ def test_an_assets_own_limits_replace_the_templates(plant):
 
 def test_derived_imbalance_is_computed_and_checked(plant):
     record = plant.submit(
-        "substation_daily", MORNING, _substation(lv_a_a=400, lv_a_b=380, lv_a_c=280)
+        "substation_daily", MORNING, substation(lv_a_a=400, lv_a_b=380, lv_a_c=280)
     )
     assert record.json["values"]["lv_imbalance_pct"] == 30.0  # (400 - 280) / 400
     assert {"code": "out_of_bounds", "item": "lv_imbalance_pct", "level": "warning"} in (
         record.json["findings"]
     )
-    refused = plant.submit("substation_daily", MORNING + DAY, _substation(lv_imbalance_pct=1))
+    refused = plant.submit("substation_daily", MORNING + DAY, substation(lv_imbalance_pct=1))
     assert refused.status_code == 422
     assert "computed by Vigil" in refused.json["errors"]["values"]["lv_imbalance_pct"][0]
 
@@ -203,15 +232,58 @@ def test_fuel_that_falls_with_no_run_logged_is_flagged(plant):
     assert "fell 18 % since the last record with no run logged" in alert["title"]
 
 
+DROP = {"code": "unexplained_drop", "item": "fuel_pct", "level": "warning"}
+
+
+@pytest.mark.parametrize("run_hours,findings", [(1200.2, [DROP]), (1200.6, [])])
+def test_only_half_an_hour_on_the_meter_explains_a_fuel_drop(plant, run_hours, findings):
+    plant.submit("generator_weekly", MORNING - 7 * DAY, weekly(fuel_pct=90, run_hours=1200.0))
+    record = plant.submit("generator_weekly", MORNING, weekly(fuel_pct=66, run_hours=run_hours))
+    assert record.json["findings"] == findings
+    if findings:
+        (alert,) = plant.alerts()
+        evidence = alert["evidence"]
+        assert (evidence["drop"], evidence["meter_rise"], evidence["min_run_hours"]) == (
+            24,
+            0.2,
+            0.5,
+        )
+        # The title says a run was logged, and why it does not count.
+        assert (
+            "fell 24 % since the last record; a run of 0.2 h does not explain it"
+            in (alert["title"])
+        )
+
+
+def test_a_template_may_ask_for_an_hour_on_the_meter(plant):
+    template = plant.templates["generator_weekly"]
+    response = plant.client.patch(
+        f"/api/v1/inspection-templates/{template['id']}",
+        json={"definition": template["definition"] | {"min_run_hours": 1.0}},
+        headers=plant.supervisor,
+    )
+    assert response.status_code == 200, response.json
+    plant.submit("generator_weekly", MORNING - 7 * DAY, weekly(fuel_pct=90, run_hours=1200.0))
+    record = plant.submit("generator_weekly", MORNING, weekly(fuel_pct=66, run_hours=1200.6))
+    assert record.json["findings"] == [DROP]
+    refused = plant.client.patch(
+        f"/api/v1/inspection-templates/{template['id']}",
+        json={"definition": template["definition"] | {"min_run_hours": 0}},
+        headers=plant.supervisor,
+    )
+    assert refused.status_code == 422
+    assert "definition.min_run_hours" in refused.json["errors"]
+
+
 def test_a_transformer_running_hotter_than_usual_at_the_same_load(plant):
     for n, (temp, load) in enumerate([(70, 60), (72, 62), (71, 58), (95, 85)]):
         plant.submit(
             "substation_daily",
             MORNING - (5 - n) * DAY,
-            _substation(winding_temp_c=temp, load_pct=load),
+            substation(winding_temp_c=temp, load_pct=load),
         )
     assert plant.alerts() == []  # 95 °C at 85 % load is nothing like 60 % load
-    hot = plant.submit("substation_daily", MORNING, _substation(winding_temp_c=84, load_pct=61))
+    hot = plant.submit("substation_daily", MORNING, substation(winding_temp_c=84, load_pct=61))
     assert hot.json["findings"] == [
         {"code": "above_usual", "item": "winding_temp_c", "level": "warning"}
     ]
@@ -221,7 +293,7 @@ def test_a_transformer_running_hotter_than_usual_at_the_same_load(plant):
 
 
 def test_the_same_readings_copied_three_times_is_a_flatline(plant):
-    same = _substation()
+    same = substation()
     for n in range(2):
         plant.submit("substation_daily", MORNING - (2 - n) * DAY, same)
     assert plant.alerts() == []
@@ -242,28 +314,3 @@ def test_resending_a_record_with_its_uuid_stores_it_once(plant):
     other = plant.submit("generator_weekly", MORNING, weekly(battery_v=12.8), uuid=uuid)
     assert other.status_code == 409
     assert len(plant.alerts()) == 1
-
-
-def _substation(**changes):
-    values = {
-        "hv_kv_ab": 10.1,
-        "hv_kv_bc": 10.2,
-        "hv_kv_ca": 10.1,
-        "lv_v_ab": 392,
-        "lv_v_bc": 395,
-        "lv_v_ca": 390,
-        "lv_a_a": 410,
-        "lv_a_b": 395,
-        "lv_a_c": 402,
-        "load_pct": 60,
-        "winding_temp_c": 72,
-        "room_temp_c": 24,
-        "humidity_pct": 55,
-        "dc_v": 230,
-        "rodent_guards": True,
-        "extinguishers": True,
-        "access_log": True,
-        "no_sound_smell": True,
-        "mats": True,
-    }
-    return values | changes

@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from server.api.assets.schemas import AssetListArgs, AssetSchema, AssetUpdateSchema
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.domain.models import Asset
 from server.domain.registry import assets
 from server.http.session import db_session
@@ -46,7 +46,7 @@ class AssetById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(AssetUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(AssetUpdateSchema))
     @blp.response(200, AssetSchema)
     def patch(self, data, asset_id):
         """Change an asset; {"active": false} deactivates it (admin, supervisor)"""

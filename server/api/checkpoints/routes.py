@@ -8,7 +8,7 @@ from server.api.checkpoints.schemas import (
     CheckpointSchema,
     CheckpointUpdateSchema,
 )
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.domain.models import Checkpoint
 from server.domain.registry import checkpoints
 from server.http.session import db_session
@@ -55,7 +55,7 @@ class CheckpointById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(CheckpointUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(CheckpointUpdateSchema))
     @blp.response(200, CheckpointSchema)
     def patch(self, data, checkpoint_id):
         """Change a checkpoint; {"active": false} deactivates it (admin, supervisor)"""

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.api.devices.schemas import DeviceListArgs, DeviceSchema, DeviceUpdateSchema
 from server.domain.models import Device
 from server.domain.registry import devices
@@ -47,7 +47,7 @@ class DeviceById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(DeviceUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(DeviceUpdateSchema))
     @blp.response(200, DeviceSchema)
     def patch(self, data, device_id):
         """Change a device; {"active": false} deactivates it (admin, supervisor)"""

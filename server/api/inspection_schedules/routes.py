@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.api.inspection_schedules.schemas import (
     InspectionScheduleListArgs,
     InspectionScheduleSchema,
@@ -66,7 +66,7 @@ class ScheduleById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(InspectionScheduleUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(InspectionScheduleUpdateSchema))
     @blp.response(200, InspectionScheduleSchema)
     def patch(self, data, schedule_id):
         """Change, pause or end an inspection schedule (admin, supervisor)"""

@@ -6,7 +6,10 @@ from server.api.common import Id, ListArgs, RegistrySchema
 
 
 class InspectionScheduleSchema(RegistrySchema):
-    """When an asset is due an inspection: an RRULE in site-local time, a spacing, or both."""
+    """When an asset is due an inspection: an RRULE in site-local time, a spacing, or both.
+
+    A spacing is in days (min_days, max_days) or in hours (min_hours, max_hours), not both.
+    """
 
     org_id = Id(dump_only=True)
     site_id = Id(dump_only=True)
@@ -20,7 +23,13 @@ class InspectionScheduleSchema(RegistrySchema):
     start_local = ma.fields.String(
         allow_none=True,
         validate=ma.validate.Length(max=19),
-        metadata={"example": "2026-11-01T09:00", "description": "The rule's local start"},
+        metadata={
+            "example": "2026-11-01T09:00",
+            "description": (
+                "Site-local start: the rule's first occurrence, or when a spacing begins (its "
+                "first due date counts from it; null: from when the schedule was made)"
+            ),
+        },
     )
     min_days = ma.fields.Integer(
         allow_none=True,
@@ -31,6 +40,16 @@ class InspectionScheduleSchema(RegistrySchema):
         allow_none=True,
         validate=ma.validate.Range(1, 3660),
         metadata={"description": "Due this many days after the last one ('monthly': 40)"},
+    )
+    min_hours = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(0, 8784),
+        metadata={"description": "As min_days, in hours; a spacing is in days or in hours"},
+    )
+    max_hours = ma.fields.Integer(
+        allow_none=True,
+        validate=ma.validate.Range(1, 8784),
+        metadata={"description": "Due this many hours after the last one ('daily': 36)"},
     )
     grace_hours = ma.fields.Integer(validate=ma.validate.Range(0, 720))
     assignee_id = Id(allow_none=True)

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.api.inspection_templates.schemas import (
     TemplateListArgs,
     TemplateSchema,
@@ -76,7 +76,7 @@ class TemplateById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(TemplateUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(TemplateUpdateSchema))
     @blp.response(200, TemplateSchema)
     def patch(self, data, template_id):
         """Change a template; a new definition becomes the next version (admin, supervisor)"""

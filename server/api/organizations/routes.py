@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, ListArgs, paginated
+from server.api.common import PAGING, ListArgs, paginated, patch_schema
 from server.api.organizations.schemas import (
     OrganizationCreateSchema,
     OrganizationSchema,
@@ -53,7 +53,7 @@ class OrganizationById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(OrganizationUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(OrganizationUpdateSchema))
     @blp.response(200, OrganizationSchema)
     def patch(self, data, org_id):
         """Rename an organization (admin); deactivate it (operators)"""

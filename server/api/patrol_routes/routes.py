@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.api.patrol_routes.schemas import RouteListArgs, RouteSchema, RouteUpdateSchema
 from server.domain.models import PatrolRoute
 from server.domain.patrol import patrol_routes
@@ -51,7 +51,7 @@ class RouteById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(RouteUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(RouteUpdateSchema))
     @blp.response(200, RouteSchema)
     def patch(self, data, route_id):
         """Change a route; rounds already begun keep their checkpoints (admin, supervisor)"""

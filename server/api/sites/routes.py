@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, ListArgs, paginated
+from server.api.common import PAGING, ListArgs, paginated, patch_schema
 from server.api.sites.schemas import (
     SiteSchema,
     SiteUpdateSchema,
@@ -53,7 +53,7 @@ class SiteById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(SiteUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(SiteUpdateSchema))
     @blp.response(200, SiteSchema)
     def patch(self, data, site_id):
         """Change a site; {"active": false} deactivates it (admin)"""
@@ -97,7 +97,7 @@ class ZoneById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(ZoneUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(ZoneUpdateSchema))
     @blp.response(200, ZoneSchema)
     def patch(self, data, zone_id):
         """Change a zone; {"active": false} deactivates it (admin, supervisor)"""

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.api.users.schemas import UserListArgs, UserSchema, UserUpdateSchema
 from server.domain.models import User
 from server.domain.registry import users
@@ -47,7 +47,7 @@ class UserById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(UserUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(UserUpdateSchema))
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user; {"active": false} deactivates them and revokes their tokens (admin)"""

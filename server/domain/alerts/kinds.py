@@ -253,7 +253,13 @@ KINDS: dict[AlertKind, Kind] = {
             "": Title(
                 "{subject}: {label} fell {drop} since the last record with no run logged",
                 "{subject}：{label} 自上次记录以来下降 {drop}，期间无运行记录",
-            )
+            ),
+            "short_run": Title(
+                "{subject}: {label} fell {drop} since the last record; a run of {rise:g} h"
+                " does not explain it (at least {least:g} h does)",
+                "{subject}：{label} 自上次记录以来下降 {drop}；运行 {rise:g} 小时不足以解释"
+                "（至少 {least:g} 小时）",
+            ),
         },
     ),
     AlertKind.INSPECTION_AUDIT_FAILED: Kind(
@@ -273,7 +279,11 @@ KINDS: dict[AlertKind, Kind] = {
             "": Title(
                 "{subject}: done {days:g} days after the last one (at least {least})",
                 "{subject}：距上次仅 {days:g} 天（至少应隔 {least} 天）",
-            )
+            ),
+            "hours": Title(
+                "{subject}: done {hours:g} hours after the last one (at least {least})",
+                "{subject}：距上次仅 {hours:g} 小时（至少应隔 {least} 小时）",
+            ),
         },
     ),
     AlertKind.INSPECTION_INCOMPLETE: Kind(
@@ -297,6 +307,14 @@ KINDS: dict[AlertKind, Kind] = {
         },
     ),
 }
+
+_RANK = {S.LOW: 0, S.MEDIUM: 1, S.HIGH: 2, S.CRITICAL: 3}
+
+
+def worst(*severities: AlertSeverity) -> AlertSeverity:
+    """The most urgent of these severities."""
+    return max(severities, key=_RANK.__getitem__)
+
 
 # Words a title argument may hold, by language: {argument:one.side} reads "below" or "低于".
 WORDS: dict[str, dict[str, tuple[str, str]]] = {

@@ -40,6 +40,7 @@ class Finding:
     # What it was found from, when more than the one event and handheld above.
     event_ids: list[int] = field(default_factory=list)
     device_ids: list[int] = field(default_factory=list)
+    previous_id: int | None = None  # the same problem's earlier alert (an earlier episode)
 
     def __post_init__(self) -> None:
         if self.severity is None:
@@ -160,6 +161,7 @@ def _columns(finding: Finding, now: datetime) -> dict[str, Any]:
         "state": AlertState.OPEN,
         "title": finding.title,
         "title_args": finding.title_args,
+        "previous_id": finding.previous_id,
         "event_ids": sorted(finding.event_ids),
         "device_ids": sorted(finding.device_ids),
         "site_id": finding.site_id,

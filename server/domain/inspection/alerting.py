@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from server.domain.alerts import lifecycle as alerts
-from server.domain.alerts.kinds import AlertKey, AlertKind
+from server.domain.alerts.kinds import AlertKey, AlertKind, worst
 from server.domain.alerts.lifecycle import Finding
 from server.domain.inspection.checks import Problem
 from server.domain.inspection.definition import Definition
@@ -51,7 +52,12 @@ def apply(
     history: History,
     latest: bool,
 ) -> None:
-    """One alert per problem (a lasting one updates its spell's alert); settle the rest."""
+    """One alert per problem; settle the rest.
+
+    A lasting problem's consecutive records continue one alert (an episode); once a record is
+    back within bounds the episode is over, and the next excursion opens a new alert linked to
+    it (previous_id), even while the earlier one still waits for its rectification note.
+    """
     still = set()
     for problem in problems:
         if not problem.lasting:
@@ -62,10 +68,18 @@ def apply(
         fresh = lasting_key(problem, record.asset_id, record.site_id, record.template_id, record.id)
         spell = fresh.subject or ""
         still.add(spell)
-        ongoing = _ongoing(session, history, record, spell)
+        ongoing, previous = _ongoing(session, history, record, spell), None
+        if ongoing is not None and _over(ongoing):
+            previous, ongoing = ongoing, None  # a new excursion: a new episode, linked back
         key = AlertKey.parse(ongoing.key) if ongoing else fresh
         finding = _finding(problem, record, subject, template_code, form, key)
+        if ongoing is not None:
+            # An episode is as bad as its worst record; the evidence shows the latest.
+            finding.severity = worst(ongoing.severity, finding.severity or ongoing.severity)
         if ongoing is None:
+            finding.previous_id = (
+                previous.id if previous else _last_of(session, record.org_id, spell)
+            )
             alert = alerts.raise_new(session, record.org_id, finding)
             history.spells[spell] = alert
             if record.asset_id is not None:
@@ -100,6 +114,18 @@ def _where(
 ) -> tuple[str, str]:
     place = str(asset_id) if asset_id is not None else f"s{site_id}"
     return place, problem.item or f"t{template_id}"
+
+
+def _over(alert: Alert) -> bool:
+    """Its episode ended: a later record was back within bounds (the note may still be owed)."""
+    return "back_to_normal" in alert.evidence and not alert.awaiting_reading
+
+
+def _last_of(session: Session, org_id: int, spell: str) -> int | None:
+    """The latest alert of this problem's subject, closed or not: what a new episode follows."""
+    return session.scalar(
+        select(func.max(Alert.id)).where(Alert.org_id == org_id, Alert.subject == spell)
+    )
 
 
 def _ongoing(session: Session, history: History, record: Stored, spell: str) -> Alert | None:
@@ -149,8 +175,9 @@ def _done(session: Session, record: Stored, history: History) -> None:
         if key["schedule_id"] not in schedules:
             continue
         due = datetime.fromisoformat(alert.evidence["due_at"])
-        days = round((record.at - due).total_seconds() / 86400, 1)
-        note = f"done at {record.at.isoformat()} (record {record.id}), {days:g} days after due"
+        late = (record.at - due).total_seconds() / 3600
+        after = f"{round(late / 24, 1):g} days" if late >= 24 else f"{round(late, 1):g} hours"
+        note = f"done at {record.at.isoformat()} (record {record.id}), {after} after due"
         alerts.clear(session, record.org_id, key, note)
 
 
@@ -215,6 +242,8 @@ def title_args(problem: Problem, subject: str, form: Definition) -> dict[str, An
         args.update(per_day=facts["per_day"])
     elif problem.code == "unexplained_drop":
         args.update(drop=_number(facts["drop"], unit))
+        if facts.get("meter_rise"):  # a run was logged, too short to explain the drop
+            args.update(variant="short_run", rise=facts["meter_rise"], least=facts["min_run_hours"])
     elif problem.code == "above_usual":
         args.update(
             value=_number(facts["value"], unit),
@@ -228,7 +257,10 @@ def title_args(problem: Problem, subject: str, form: Definition) -> dict[str, An
     elif problem.code == "audit_failed":
         args.update(score=facts["score"], grade=facts["grade"], grade_zh=facts["grade_zh"])
     elif problem.code == "too_soon":
-        args.update(days=facts["days"], least=facts["min_days"])
+        if facts.get("min_hours") is not None:
+            args.update(variant="hours", hours=facts["hours"], least=facts["min_hours"])
+        else:
+            args.update(days=facts["days"], least=facts["min_days"])
     elif problem.code == "incomplete":
         args.update(missing=[_label(form, m.get("key")) for m in facts.get("missing", [])])
     return args

@@ -68,7 +68,7 @@ def detect(
             if item.type == "meter":
                 found += _meter(item, value, at, history)
             if item.max_drop is not None:
-                found += _drop(item, value, at, series, values)
+                found += _drop(item, value, series, values, definition.min_run_hours)
             if item.baseline is not None:
                 found += _usual(item, value, series, values)
         elif item.type == "check" and value is False:
@@ -125,21 +125,32 @@ def _at_or_before(points: list[Point], moment: datetime) -> Point | None:
 
 
 def _drop(
-    item: Item, value: float, at: datetime, series: dict[str, list[Point]], values: dict[str, Any]
+    item: Item,
+    value: float,
+    series: dict[str, list[Point]],
+    values: dict[str, Any],
+    min_run: float,
 ) -> list[Problem]:
-    """A level that fell more than it may since the last record, with no run to explain it."""
+    """A level that fell more than it may since the last record, with no run to explain it.
+
+    Only a rise of at least `min_run` on the meter is a run: a few minutes on it do not account
+    for a tank a quarter emptier.
+    """
     history = series.get(item.key, [])
     if not history or history[0].value - value <= (item.max_drop or 0):
         return []
     last = history[0]
+    rise = None
     if item.drop_unless is not None:
         meter = series.get(item.drop_unless, [])
         now = values.get(item.drop_unless)
         if now is None and meter:
             now = meter[0].value
         then = _at_or_before(meter, last.at)
-        if now is not None and then is not None and now > then.value:
-            return []  # the set ran: the meter says so
+        if now is not None and then is not None:
+            rise = round(now - then.value, 6)  # meters read to at most 6 decimals
+            if rise >= min_run:
+                return []  # the set ran: the meter says so
     facts = {
         "value": value,
         "previous": last.value,
@@ -148,6 +159,8 @@ def _drop(
         "max_drop": item.max_drop,
         "unit": item.unit,
         "unexplained_by": item.drop_unless,
+        "meter_rise": rise,
+        "min_run_hours": min_run,
     }
     return [Problem("unexplained_drop", item.key, "warning", facts)]
 

@@ -14,6 +14,7 @@ NUMERIC = ("number", "meter", "derived")
 LEVELS = ("warning", "critical")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_ITEMS = 200
+MIN_RUN_HOURS = 0.5  # the least rise of a drop_unless meter that explains a drop, by default
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class Definition:
 
     items: tuple[Item, ...]
     flatline: int | None  # so many records in a row with the same readings: not looked at
+    min_run_hours: float = MIN_RUN_HOURS  # the least meter rise that explains a drop
 
     def item(self, key: str) -> Item | None:
         return next((i for i in self.items if i.key == key), None)
@@ -138,11 +140,14 @@ def parse(raw: Any) -> Definition:
     flatline = raw.get("flatline")
     if flatline is not None and (not _is_int(flatline) or not 2 <= flatline <= 20):
         errors.add("definition.flatline", "an integer from 2 to 20, or null")
+    min_run = raw.get("min_run_hours")
+    if min_run is not None:
+        min_run = _positive(min_run, "definition.min_run_hours", errors)
     if len(items) > MAX_ITEMS:
         errors.add("definition.sections", f"at most {MAX_ITEMS} items in all")
     if errors.found:
         raise Invalid("the template definition is not valid", errors.found)
-    return Definition(tuple(items), flatline)
+    return Definition(tuple(items), flatline, MIN_RUN_HOURS if min_run is None else min_run)
 
 
 def _item(raw: Any, path: str, section: str, errors: _Errors) -> Item | None:

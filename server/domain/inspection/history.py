@@ -51,7 +51,7 @@ class History:
     series: dict[tuple[int, str], list[Point]] = field(default_factory=dict)  # latest first
     previous: dict[Pair, list[Past]] = field(default_factory=dict)  # latest first
     latest: dict[Pair, datetime] = field(default_factory=dict)
-    # Each pair's schedules: rows of (id, asset_id, template_id, min_days).
+    # Each pair's schedules: rows of (id, asset_id, template_id, min_days, min_hours).
     schedules: dict[Pair, list[Any]] = field(default_factory=dict)
     open_alerts: dict[int, list[Alert]] = field(default_factory=lambda: defaultdict(list))
     # The open alert of each lasting problem's subject (None: none), as this batch knows it.
@@ -229,6 +229,7 @@ _SCHEDULES = select(
     InspectionSchedule.asset_id,
     InspectionSchedule.template_id,
     InspectionSchedule.min_days,
+    InspectionSchedule.min_hours,
 ).where(
     tuple_(InspectionSchedule.asset_id, InspectionSchedule.template_id).in_(
         bindparam("pairs", expanding=True)

@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from server.domain.clock import utcnow
-from server.domain.inspection import alerting, checks, scoring
+from server.domain.inspection import alerting, checks, scoring, spacing
 from server.domain.inspection import history as history_module
 from server.domain.inspection import values as value_checks
 from server.domain.inspection.alerting import Stored
@@ -27,6 +27,7 @@ from server.domain.models import (
 
 _parsed: dict[int, tuple[dict[str, Any], Definition]] = {}
 _PARSED_MAX = 512
+_DAY, _HOUR = timedelta(days=1), timedelta(hours=1)
 
 
 def definition(version: TemplateVersion) -> Definition:
@@ -241,14 +242,23 @@ def _recent_beside_findings(
 
 def _spacing(history: History, pair: Pair, at: datetime, pasts: list[Past]) -> list[Problem]:
     """Done sooner than its schedule's spacing allows after the one before: it may not count."""
-    least = [s.min_days for s in history.schedules.get(pair, []) if s.min_days is not None]
-    if not least or not pasts:
+    spaced = [(s, spacing.least(s)) for s in history.schedules.get(pair, [])]
+    found = [(s, least) for s, least in spaced if least is not None]
+    if not found or not pasts:
         return []
-    last = pasts[0].at
-    if at - last >= timedelta(days=least[0]):
+    (plan, least), last = found[0], pasts[0].at
+    if at - last >= least:
         return []
-    days = round((at - last).total_seconds() / 86400, 1)
-    details = {"days": days, "min_days": least[0], "previous_at": last.isoformat()}
+    details = {
+        "days": round((at - last) / _DAY, 1),
+        "min_days": plan.min_days,
+        "previous_at": last.isoformat(),
+    }
+    if plan.min_hours is not None:  # a spacing in hours ("daily" = 12 to 36 hours after)
+        details |= {
+            "hours": round((at - last) / _HOUR, 1),
+            "min_hours": plan.min_hours,
+        }
     return [Problem("too_soon", None, "low", details)]
 
 

@@ -1,6 +1,6 @@
 """Overdue inspections: an asset whose inspection is past due raises one alert until it is done."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, tuple_
@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from server.domain.alerts import lifecycle as alerts
 from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
+from server.domain.inspection import spacing
 from server.domain.models import (
     AlertSeverity,
     Asset,
@@ -25,10 +26,11 @@ LONG_OVERDUE = timedelta(days=7)
 
 def due_at(schedule: InspectionSchedule, last: datetime | None, timezone: str) -> datetime | None:
     """When the next inspection is due, given the last one done (None: never done)."""
-    base = last or schedule.effective_from
-    if schedule.max_days is not None:
-        # A spacing ("monthly" = 20 to 40 days): due max_days after the last one.
-        return base + timedelta(days=schedule.max_days)
+    most = spacing.most(schedule)
+    if most is not None:
+        # A spacing ("monthly" = 20 to 40 days, "daily" = 12 to 36 hours): due that long after
+        # the last one, or after the schedule's start while none was done.
+        return (last or _began(schedule, timezone)) + most
     if not schedule.rrule or not schedule.start_local:
         return None
     rule = Recurrence(schedule.rrule, datetime.fromisoformat(schedule.start_local), timezone)
@@ -37,6 +39,18 @@ def due_at(schedule: InspectionSchedule, last: datetime | None, timezone: str) -
     after = last + grace if last else schedule.effective_from - timedelta(microseconds=1)
     found = rule.first_after(after)
     return None if found is None else found.at
+
+
+def _began(schedule: InspectionSchedule, timezone: str) -> datetime:
+    """The schedule's start: its site-local start_local as an instant, or when it was made."""
+    if not schedule.start_local:
+        return schedule.effective_from
+    try:
+        start = datetime.fromisoformat(schedule.start_local)
+    except ValueError:  # stored unchecked before spacings took a start
+        return schedule.effective_from
+    # fold=0: the first of a repeated hour; a time in a spring-forward gap moves past it.
+    return start.replace(tzinfo=ZoneInfo(timezone), fold=0).astimezone(UTC)
 
 
 def check(session: Session, now: datetime) -> int:
@@ -110,6 +124,7 @@ def _finding(
             "last_done_at": None if last is None else last.isoformat(),
             "overdue_days": days,
             "max_days": schedule.max_days,
+            "max_hours": schedule.max_hours,
             "rrule": schedule.rrule,
         },
         user_id=schedule.assignee_id,

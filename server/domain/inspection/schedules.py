@@ -1,4 +1,4 @@
-"""When each asset is due each inspection: an RRULE in site-local time, or a spacing in days."""
+"""When each asset is due each inspection: an RRULE in site-local time, or a spacing."""
 
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from server.domain.registry import assets, sites
 from server.domain.writes import Precondition
 
 SORTABLE = ("asset_id", "template_id", "created_at", "updated_at")
+_SPACING = ("min_days", "max_days", "min_hours", "max_hours")  # one unit per schedule
 
 
 def list_query(filters: dict[str, Any]) -> Select[Any]:
@@ -34,19 +35,45 @@ def get(session: Session, schedule_id: int) -> InspectionSchedule:
 
 
 def _check(session: Session, data: dict[str, Any], timezone: str) -> None:
-    """A rule, a spacing or both; a spacing's least days not above its most."""
-    rule, most, least = data.get("rrule"), data.get("max_days"), data.get("min_days")
+    """A rule, a spacing or both; start_local made canonical ('2026-11-01T09:00')."""
+    rule, most, start = data.get("rrule"), _most(data), _start(data)
     if not rule and most is None:
-        raise Invalid("give an rrule, or max_days", {"rrule": ["an RRULE, or set max_days"]})
-    if least is not None and most is not None and least > most:
-        raise Invalid("min_days is above max_days", {"min_days": ["at most max_days"]})
+        raise Invalid(
+            "give an rrule, or max_days or max_hours",
+            {"rrule": ["an RRULE, or set max_days or max_hours"]},
+        )
     if rule:
-        if not data.get("start_local"):
+        if start is None:
             raise Invalid("an rrule needs start_local", {"start_local": ["YYYY-MM-DDTHH:MM"]})
-        start = local_start(data["start_local"])
-        data["start_local"] = start.isoformat(timespec="minutes")
         now = utcnow()
         Recurrence(rule, start, timezone).between(now, now)  # raises Invalid on a bad rule
+
+
+def _most(data: dict[str, Any]) -> int | None:
+    """A spacing's most, in days or in hours (never both), its least not above it."""
+    given = [name for name in _SPACING if data.get(name) is not None]
+    units = sorted({name.partition("_")[2] for name in given})
+    if len(units) > 1:
+        both = "days or hours, not both: set the other unit to null"
+        raise Invalid("a spacing is in days or in hours, not both", {n: [both] for n in given})
+    unit = units[0] if units else "days"
+    least, most = data.get(f"min_{unit}"), data.get(f"max_{unit}")
+    if least is not None and most is not None and least > most:
+        raise Invalid(f"min_{unit} is above max_{unit}", {f"min_{unit}": [f"at most max_{unit}"]})
+    return most
+
+
+def _start(data: dict[str, Any]) -> datetime | None:
+    """The rule's first occurrence, or when a spacing begins; None: when the schedule is made."""
+    if not data.get("start_local"):
+        if "start_local" in data:
+            data["start_local"] = None
+        return None
+    start = local_start(data["start_local"])
+    if not 2000 <= start.year <= 2199:  # a typo, whose due dates would overflow
+        raise Invalid("start_local is out of range", {"start_local": ["a year from 2000 to 2199"]})
+    data["start_local"] = start.isoformat(timespec="minutes")
+    return start
 
 
 def create(session: Session, data: dict[str, Any]) -> InspectionSchedule:
@@ -78,7 +105,7 @@ def update(
     writes.check(precondition, schedule)
     merged = {
         name: data.get(name, getattr(schedule, name))
-        for name in ("rrule", "start_local", "min_days", "max_days")
+        for name in ("rrule", "start_local", *_SPACING)
     }
     timezone = session.get_one(Site, schedule.site_id).timezone
     _check(session, merged, timezone)

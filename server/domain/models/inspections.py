@@ -64,7 +64,7 @@ class AssetLimit(Tenanted, Base):
 
 
 class InspectionSchedule(Registry, Tenanted, Base):
-    """When an asset is due an inspection: an RRULE in site-local time, or a spacing in days."""
+    """When an asset is due an inspection: an RRULE in site-local time, or a spacing."""
 
     __tablename__ = "inspection_schedules"
     __table_args__ = (UniqueConstraint("asset_id", "template_id"),)

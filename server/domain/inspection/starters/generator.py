@@ -77,6 +77,9 @@ GENERATOR_WEEKLY = {
     "description": "NFPA 110 §8.4.1: inspect the whole set weekly; it need not run.",
     "definition": {
         "flatline": 3,
+        # A fuel drop is explained by a run of half an hour or more on the run-hour meter; a
+        # few minutes burn a few litres, not a quarter of the tank.
+        "min_run_hours": 0.5,
         "sections": [
             section(
                 "battery",
