@@ -35,6 +35,8 @@ class Outcome:
     conflict: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     flags: dict[str, list[str]] = field(default_factory=dict)
+    # uuid -> the server's id of the event stored with it (accepted, duplicate or conflict).
+    event_ids: dict[str, int] = field(default_factory=dict)
     attempts: int = 0
     clock_offset_ms: int | None = None
 
@@ -177,5 +179,7 @@ class Handheld:
                     getattr(outcome, status).append(result)
                 if result["flags"]:
                     outcome.flags[result["uuid"]] = result["flags"]
+                if result.get("event_id") is not None:
+                    outcome.event_ids[result["uuid"]] = result["event_id"]
             del self.queue[: len(batch)]
         return outcome

@@ -104,19 +104,30 @@ def demo_command() -> None:
     click.echo("Log in as demo-super and open /api/v1/alerts and /api/v1/rounds/summary.")
 
 
+def _flag(field: str) -> str:
+    """The command-line option for a form field of the wand import ("tag_column": --tag-column)."""
+    if field in {f.name for f in dataclasses.fields(wand.Options)}:
+        return "--" + field.replace("clock_", "").replace("_", "-")
+    return field
+
+
 @click.command("import-wand")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--site-id", type=int, required=True)
 @click.option("--kind", type=click.Choice(wand.WAND_KINDS), default="ibutton", show_default=True)
-@click.option("--wand-serial", help="When the file has no wand column")
+@click.option("--wand-serial", help="The wand's serial, when the file has no wand column")
 @click.option("--offset-seconds", type=float, default=0.0, help="PC time minus wand time")
-@click.option("--tag-column")
-@click.option("--time-column")
+@click.option("--tag-column", help="The chip id column: header, 1-based number or letter")
+@click.option("--time-column", help="The time column; '日期+时间' joins a date and a time column")
 @click.option("--wand-column")
-@click.option("--time-format", help="strptime format, e.g. '%Y/%m/%d %H:%M:%S'")
-def import_wand_command(path: str, site_id: int, **options: Any) -> None:
-    """Import a classic wand export (CSV or Excel) as scans; safe to run again."""
+@click.option("--guard-column", help="Names, staff numbers (logins) or person tags")
+@click.option("--time-format", help="strptime format, e.g. '%d-%m-%Y %Hh%M'")
+@click.option(
+    "--dry-run", is_flag=True, help="Show the columns, first reads and counts; store nothing"
+)
+def import_wand_command(path: str, site_id: int, dry_run: bool, **options: Any) -> None:
+    """Import a classic wand export (CSV, text or Excel) as scans; safe to run again."""
     with _session() as session:
         site = session.get(Site, site_id)
         if site is None:
@@ -135,11 +146,17 @@ def import_wand_command(path: str, site_id: int, **options: Any) -> None:
                     tag_column=options["tag_column"],
                     time_column=options["time_column"],
                     wand_column=options["wand_column"],
+                    guard_column=options["guard_column"],
                     time_format=options["time_format"],
                 ),
+                dry_run=dry_run,
             )
         except DomainError as error:
-            raise click.ClickException(error.message) from error
+            details = "".join(
+                f"\n  {_flag(field)}: {'; '.join(map(str, problems))}"
+                for field, problems in (error.errors or {}).items()
+            )
+            raise click.ClickException(error.message + details) from error
         finally:
             reset_actor(token)
         session.commit()

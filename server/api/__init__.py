@@ -18,6 +18,7 @@ from server.api.common import IdConverter, Sha256Converter
 from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
+from server.api.events import routes as events
 from server.api.handheld_protocol import routes as device
 from server.api.health import routes as health
 from server.api.inspection_schedules import routes as inspection_schedules
@@ -56,6 +57,7 @@ MODULES = (
     schedules,
     rounds,
     alerts,
+    events,
     inspection_templates,
     inspection_schedules,
     inspections,

@@ -18,6 +18,8 @@ MANAGE_USERS = frozenset({Role.ADMIN})
 MANAGE_DEVICES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 READ_AUDIT = frozenset({Role.ADMIN, Role.SUPERVISOR})
 HANDLE_ALERTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+# The scan log: what handhelds reported, as evidence behind alerts.
+READ_EVENTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
 def require_role(actor: Actor, allowed: frozenset[Role]) -> None:

@@ -32,12 +32,17 @@ from server.ingest import inspections as inspection_intake
 
 @dataclass
 class Result:
-    """What became of one event: accepted, duplicate, conflict or rejected."""
+    """What became of one event: accepted, duplicate, conflict or rejected.
+
+    event_id is the server's id of the stored event with this uuid: the new one when accepted,
+    the first copy for a duplicate or a conflict (the copy kept); None when rejected.
+    """
 
     uuid: str | None
     status: str
     reason: str | None = None
     flags: list[Flag] | None = None
+    event_id: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +50,7 @@ class Result:
             "status": self.status,
             "reason": self.reason,
             "flags": self.flags or [],
+            "event_id": self.event_id,
         }
 
 
@@ -90,18 +96,27 @@ def process(
     inserted = _insert(session, storable)
     inspection_intake.record(session, sender.id, forms, inserted, detect)
     unstored = [r.event.uuid for r in rows if r.event.uuid not in inserted]
-    stored = _stored_fingerprints(session, sender.id, unstored)
+    stored = _stored(session, sender.id, unstored)
     for row in rows:
         uuid = row.event.uuid
         if uuid in inserted:
             results[row.index] = Result(uuid, "accepted", flags=row.flags)
         elif uuid in stored:  # sent before: the same event again, or other content
-            results[row.index] = _repeat(uuid, stored[uuid] == row.event.fingerprint)
+            results[row.index] = _repeat(uuid, stored[uuid][1] == row.event.fingerprint)
         elif "reject" in row.values:
             results[row.index] = Result(uuid, "rejected", row.values["reject"])
         else:  # a concurrent copy of this batch stored it first
             results[row.index] = Result(uuid, "duplicate")
-    return [r for r in results if r is not None], round(skew.total_seconds() * 1000)
+    ids = inserted | {uuid: event_id for uuid, (event_id, _) in stored.items()}
+    named = [_named(r, ids) for r in results if r is not None]
+    return named, round(skew.total_seconds() * 1000)
+
+
+def _named(result: Result, ids: dict[str, int]) -> Result:
+    """The result with its stored event's id; a repeat inside the batch names the copy kept."""
+    if result.status != "rejected" and result.uuid is not None:
+        result.event_id = ids.get(result.uuid)
+    return result
 
 
 def _inspections(rows: list["_Row"]) -> list[Any]:
@@ -116,14 +131,15 @@ def _repeat(uuid: str, same: bool) -> Result:
     )
 
 
-def _stored_fingerprints(session: Session, device_id: int, uuids: list[str]) -> dict[str, str]:
+def _stored(session: Session, device_id: int, uuids: list[str]) -> dict[str, tuple[int, str]]:
+    """{uuid: (id, fingerprint)} of the device's events already stored with these uuids."""
     if not uuids:
         return {}
     # Pairs, not "device_id = ? AND uuid IN (...)": with that, PostgreSQL's generic plan may
     # read every event of the device and filter, a cost that grows with the device's history.
     pairs = tuple_(DeviceEvent.device_id, DeviceEvent.uuid).in_([(device_id, u) for u in uuids])
-    stmt = select(DeviceEvent.uuid, DeviceEvent.fingerprint).where(pairs)
-    return {uuid: fingerprint for uuid, fingerprint in session.execute(stmt)}
+    stmt = select(DeviceEvent.uuid, DeviceEvent.id, DeviceEvent.fingerprint).where(pairs)
+    return {uuid: (event_id, fingerprint) for uuid, event_id, fingerprint in session.execute(stmt)}
 
 
 def _row(
@@ -291,13 +307,26 @@ def _check_users(session: Session, device: Caller, rows: list[_Row]) -> None:
 
     The handheld only says who carries it, so a name from elsewhere is flagged for review.
     """
-    ids = {r.event.user_id for r in rows}
+    known = active_users(session, device.org_id, {r.event.user_id for r in rows})
+    for row in rows:
+        flag = user_flag(known, row.event.user_id, row.values["site_id"])
+        if flag is Flag.UNKNOWN_USER:
+            row.values["user_id"] = None
+        if flag is not None:
+            row.flags.append(flag)
+
+
+def active_users(
+    session: Session, org_id: int, user_ids: Iterable[int | None]
+) -> dict[int, set[int] | None]:
+    """The tenant's active users among user_ids, with their sites (None for an admin: all)."""
+    ids = {i for i in user_ids if i is not None}
     if not ids:
-        return
+        return {}
     stmt = (
         select(User.id, User.role, user_sites.c.site_id)
         .outerjoin(user_sites, user_sites.c.user_id == User.id)
-        .where(User.org_id == device.org_id, User.id.in_(ids), User.active)
+        .where(User.org_id == org_id, User.id.in_(ids), User.active)
     )
     sites: dict[int, set[int]] = {}
     everywhere: set[int] = set()
@@ -305,13 +334,21 @@ def _check_users(session: Session, device: Caller, rows: list[_Row]) -> None:
         sites.setdefault(user_id, set()).add(site_id)
         if role is Role.ADMIN:  # admins work on every site of their organization
             everywhere.add(user_id)
-    for row in rows:
-        user_id, site_id = row.event.user_id, row.values["site_id"]
-        if user_id not in sites:
-            row.flags.append(Flag.UNKNOWN_USER)
-            row.values["user_id"] = None
-        elif site_id is not None and user_id not in everywhere and site_id not in sites[user_id]:
-            row.flags.append(Flag.USER_OTHER_SITE)
+    return {user: None if user in everywhere else found for user, found in sites.items()}
+
+
+def user_flag(
+    known: dict[int, set[int] | None], user_id: int | None, site_id: int | None
+) -> Flag | None:
+    """Why an event's person is doubtful: not an active user here, or not on the event's site."""
+    if user_id is None:
+        return None
+    if user_id not in known:
+        return Flag.UNKNOWN_USER
+    sites = known[user_id]
+    if site_id is not None and sites is not None and site_id not in sites:
+        return Flag.USER_OTHER_SITE
+    return None
 
 
 def _insert(session: Session, rows: list[_Row]) -> dict[str, int]:

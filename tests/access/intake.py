@@ -1,4 +1,5 @@
-"""What comes in from the field: enrollment codes for handhelds, photos, wand imports."""
+"""What comes in from the field: enrollment codes for handhelds, photos, wand imports, and the
+scan log of what the handhelds reported."""
 
 import io
 
@@ -6,6 +7,9 @@ from tests.access.case import MANAGERS, ONLY_ADMIN, Case, create, fixed
 
 INTAKE = [
     Case("GET", "/api/v1/enrollment-codes", MANAGERS, fixed("/api/v1/enrollment-codes")),
+    # Lists: another site's or tenant's events are simply absent (tests/events).
+    Case("GET", "/api/v1/events", MANAGERS, fixed("/api/v1/events")),
+    Case("GET", "/api/v1/events.csv", MANAGERS, fixed("/api/v1/events.csv")),
     Case(
         "POST",
         "/api/v1/enrollment-codes",

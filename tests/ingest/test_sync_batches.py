@@ -69,6 +69,33 @@ class TestExactlyOnce:
         assert [c["uuid"] for c in outcome.conflict] == [uuid]
 
 
+class TestStoredIds:
+    def test_each_accepted_event_is_answered_with_the_id_it_is_stored_under(self, handheld, db):
+        uuids = [handheld.shift("clock_in"), handheld.enter_code("N1"), handheld.shift("handover")]
+        outcome = handheld.sync()
+        assert outcome.event_ids == {e.uuid: e.id for e in stored(db)}
+        assert list(outcome.event_ids) == uuids
+
+    def test_a_resend_a_conflict_and_a_repeat_in_the_batch_name_the_first_copy(self, handheld, db):
+        first = handheld.shift("handover", note="first")
+        sent = dict(handheld.queue[0])
+        handheld.sync()
+        (kept,) = stored(db, uuid=first)
+        second = handheld.shift("clock_out")
+        bad = {"uuid": "6f1c2a8e-0000-4000-8000-000000000001", "type": "teleport"}
+        batch = [sent, sent | {"note": "rewritten"}, handheld.queue[0], handheld.queue[0], bad]
+        body = {"sent_at": datetime.now(UTC).isoformat(), "events": batch}
+        answer = handheld.http.post("/api/v1/device/sync", json=body, headers=handheld._headers())
+        (new,) = stored(db, uuid=second)
+        assert [(r["status"], r["event_id"]) for r in answer.json()["results"]] == [
+            ("duplicate", kept.id),
+            ("conflict", kept.id),  # the copy kept, not what was just sent
+            ("accepted", new.id),
+            ("duplicate", new.id),
+            ("rejected", None),
+        ]
+
+
 class TestBadEvents:
     def test_every_third_event_malformed_costs_only_itself(self, handheld, db):
         good = []

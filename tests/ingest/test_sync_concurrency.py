@@ -81,7 +81,9 @@ def test_rows_stored_by_a_rival_after_the_pre_check_come_back_as_duplicates(
         client.post("/api/v1/device/sync", json=body, headers=headers).json["results"][0]["status"]
         == "accepted"
     )
-    monkeypatch.setattr(sync, "_stored_fingerprints", lambda *args: {})
+    monkeypatch.setattr(sync, "_stored", lambda *args: {})
     again = client.post("/api/v1/device/sync", json=body, headers=headers)
     assert again.status_code == 200
     assert again.json["results"][0]["status"] == "duplicate"
+    # Its copy was not found, so its id is not known: said as null rather than guessed.
+    assert again.json["results"][0]["event_id"] is None

@@ -36,9 +36,22 @@ class AlertSchema(Schema):
     round_id = Id(allow_none=True)
     checkpoint_id = Id(allow_none=True)
     device_id = Id(allow_none=True)
-    user_id = Id(allow_none=True)
+    user_id = Id(allow_none=True, metadata={"description": "The guard, when one is known"})
     event_id = Id(allow_none=True)
     asset_id = Id(allow_none=True)
+    event_ids = ma.fields.List(
+        Id(),
+        metadata={
+            "description": "The handhelds' events it was found from: ids in GET /api/v1/events"
+        },
+    )
+    device_ids = ma.fields.List(
+        Id(), metadata={"description": "The handhelds that reported those events"}
+    )
+    previous_id = Id(
+        allow_none=True,
+        metadata={"description": "The same problem's earlier alert, when this is a new episode"},
+    )
     awaiting_reading = ma.fields.Boolean(
         metadata={"description": "Rectified; closes when a reading back within bounds arrives"}
     )

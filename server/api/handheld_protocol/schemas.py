@@ -54,6 +54,14 @@ class EventResultSchema(Schema):
     status = ma.fields.String(metadata={"description": "accepted, duplicate, conflict, rejected"})
     reason = ma.fields.String(allow_none=True)
     flags = ma.fields.List(ma.fields.String())
+    event_id = Id(
+        allow_none=True,
+        metadata={
+            "description": "The server's id of the event stored with this uuid: the new one if "
+            "accepted, the first copy for a duplicate or a conflict; null if rejected (or, for a "
+            "duplicate, not known)"
+        },
+    )
 
 
 class SyncResponseSchema(Schema):

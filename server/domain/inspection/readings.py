@@ -1,7 +1,5 @@
 """An asset's readings over time: a series per item (thinned for long ranges) and CSV."""
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -10,7 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from server.domain import access
+from server.domain import access, exports
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.inspection.records import INSPECT
@@ -104,49 +102,31 @@ def export(session: Session, asset_id: int, since: datetime, until: datetime) ->
             f"more than {MAX_EXPORT} readings: export a shorter range", {"since": ["later"]}
         )
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        header = [
-            "at_utc",
-            "at_local",
-            "asset",
-            "template",
-            "item",
-            "value",
-            "level",
-            "record_id",
-            "inspector",
-        ]
-        writer.writerow(header)
-        yield "\ufeff" + _take(buffer)
-        for at, item, value, level, record_id, template, inspector in rows:
-            local = at.astimezone(zone).isoformat(timespec="minutes")
-            writer.writerow(
-                [
-                    at.isoformat(),
-                    local,
-                    _cell(asset.name),
-                    template,
-                    item,
-                    value,
-                    level or "",
-                    record_id,
-                    _cell(inspector or ""),
-                ]
-            )
-            yield _take(buffer)
-
-    return lines()
-
-
-def _cell(text: str) -> str:
-    """Names are people's input: one starting like a formula is written as text (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _take(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
+    header = [
+        "at_utc",
+        "at_local",
+        "asset",
+        "template",
+        "item",
+        "value",
+        "level",
+        "record_id",
+        "inspector",
+    ]
+    return exports.lines(
+        header,
+        (
+            [
+                at.isoformat(),
+                at.astimezone(zone).isoformat(timespec="minutes"),
+                exports.cell(asset.name),
+                template,
+                item,
+                value,
+                level or "",
+                record_id,
+                exports.cell(inspector or ""),
+            ]
+            for at, item, value, level, record_id, template, inspector in rows
+        ),
+    )

@@ -17,8 +17,14 @@ class DeviceEvent(Tenanted, Base):
     __table_args__ = (
         # The exactly-once key: a resent event finds its first copy here.
         UniqueConstraint("device_id", "uuid"),
+        # Each list and check reads one slice of time of one thing: a checkpoint (twin scans,
+        # the scan log), a site (rounds' scans), a tenant (the admin's scan log), a handheld
+        # (its chain of scans for speed) or a guard.
         Index("ix_device_events_checkpoint_time", "checkpoint_id", "corrected_time"),
         Index("ix_device_events_site_time", "site_id", "corrected_time"),
+        Index("ix_device_events_org_time", "org_id", "corrected_time"),
+        Index("ix_device_events_device_time", "device_id", "corrected_time"),
+        Index("ix_device_events_user_time", "user_id", "corrected_time"),
         # The patrol evaluator's queue: events it has not looked at yet.
         Index(
             "ix_device_events_unevaluated",
@@ -29,6 +35,8 @@ class DeviceEvent(Tenanted, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Indexed with the time (above), which serves what an index on it alone would.
+    org_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     uuid: Mapped[str] = mapped_column(String(36))
     type: Mapped[str] = mapped_column(String(16))

@@ -1,0 +1,1 @@
+"""The scan log API: what handhelds reported."""

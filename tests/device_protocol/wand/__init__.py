@@ -1,0 +1,1 @@
+"""The wand export reader, part by part: times, files, columns, rows."""
