@@ -99,3 +99,21 @@ def test_the_failed_stage_runs_again_on_the_next_pass(estate, monkeypatch):
             )
             == 1
         )
+
+
+def test_a_saved_rule_that_no_longer_reads_skips_its_schedule_not_the_stage(db, make, caplog):
+    site = make.site(make.org())
+    good = make.schedule(make.route([make.checkpoint(site)]), effective_from=START)
+    # Saved before UNTIL with an offset was refused: the API would not take it today.
+    bad = make.schedule(
+        make.route([make.checkpoint(site)]),
+        rrule="FREQ=DAILY;UNTIL=20261130T140000+0800",
+        effective_from=START,
+    )
+    with caplog.at_level(logging.WARNING, logger="vigil.worker"):
+        counts = worker.sweep(db, START + timedelta(hours=1))
+    assert counts.failed == []
+    made = db.scalars(select(Round.schedule_id)).all()
+    assert set(made) == {good.id}
+    (warning,) = [r for r in caplog.records if r.getMessage() == "schedule rule unreadable"]
+    assert warning.schedule_id == bad.id

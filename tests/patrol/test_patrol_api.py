@@ -40,6 +40,33 @@ def test_a_route_lists_its_stops_in_walking_order(client, make, site, supervisor
     assert response.json["order"] == "random"
 
 
+def test_a_stop_can_be_optional_and_the_route_says_so(client, make, site, supervisor):
+    a, b = make.checkpoint(site), make.checkpoint(site)
+    body = {
+        "site_id": site.id,
+        "name": "Night",
+        "stops": [{"checkpoint_id": a.id}, {"checkpoint_id": b.id, "optional": True}],
+    }
+    response = client.post("/api/v1/routes", json=body, headers=supervisor)
+    assert response.status_code == 201, response.json
+    assert [s["optional"] for s in response.json["stops"]] == [False, True]
+    response = client.post(
+        "/api/v1/routes",
+        json=body | {"name": "Bad", "stops": [{"checkpoint_id": a.id, "optional": "maybe"}]},
+        headers=supervisor,
+    )
+    assert response.status_code == 422
+
+
+def test_a_patch_checks_each_stop_it_sends_whole(client, make, site, supervisor):
+    route = _route(client, supervisor, site, [make.checkpoint(site)]).json
+    response = client.patch(
+        f"/api/v1/routes/{route['id']}", json={"stops": [{}]}, headers=supervisor
+    )
+    assert response.status_code == 422, response.json
+    assert "checkpoint_id" in str(response.json["errors"])
+
+
 def test_a_route_refuses_another_sites_checkpoint(client, make, org, site, supervisor):
     elsewhere = make.checkpoint(make.site(org))
     response = _route(client, supervisor, site, [make.checkpoint(site), elsewhere])
@@ -77,6 +104,108 @@ def test_preview_shows_a_rule_across_spring_forward_in_site_time(client, make, o
         ("2026-03-29T04:00:00+02:00", False),
     ]
     assert response.json["occurrences"][1]["planned_local"] == "2026-03-29T02:00"
+
+
+def _preview(client, headers, site, rrule, start_local, **extra):
+    body = {
+        "site_id": site.id,
+        "rrule": rrule,
+        "start_local": start_local,
+        "from": "2026-11-28T00:00:00Z",
+        "to": "2026-12-03T00:00:00Z",
+    } | extra
+    return client.post("/api/v1/schedules/preview", json=body, headers=headers)
+
+
+def test_preview_reads_a_z_until_as_utc_and_shows_the_last_round(client, site, supervisor):
+    # 14:00Z on 30 November is 22:00 in Shanghai: that night's round is the last.
+    response = _preview(
+        client, supervisor, site, "FREQ=DAILY;UNTIL=20261130T140000Z", "2026-11-01T22:00"
+    )
+    assert response.status_code == 200, response.json
+    assert [o["local"] for o in response.json["occurrences"]] == [
+        "2026-11-28T22:00:00+08:00",
+        "2026-11-29T22:00:00+08:00",
+        "2026-11-30T22:00:00+08:00",
+    ]
+    assert response.json["ends"] is True
+    assert response.json["last"] == {
+        "at": "2026-11-30T14:00:00+00:00",
+        "local": "2026-11-30T22:00:00+08:00",
+        "planned_local": "2026-11-30T22:00",
+        "shifted": False,
+        "ambiguous": False,
+    }
+
+
+def test_preview_of_a_z_until_in_new_york_ends_the_day_before(client, make, org):
+    new_york = make.site(org, timezone="America/New_York")
+    make.session.flush()
+    headers = make.auth(make.user(org, "supervisor", [new_york]))
+    # 14:00Z is 09:00 EST: a daily 10:00 round last runs on 29 November.
+    response = _preview(
+        client, headers, new_york, "FREQ=DAILY;UNTIL=20261130T140000Z", "2026-11-01T10:00"
+    )
+    assert response.status_code == 200, response.json
+    assert response.json["occurrences"][-1]["local"] == "2026-11-29T10:00:00-05:00"
+    assert response.json["last"]["local"] == "2026-11-29T10:00:00-05:00"
+
+
+def test_preview_reads_a_floating_until_as_site_local(client, site, supervisor):
+    response = _preview(
+        client, supervisor, site, "FREQ=DAILY;UNTIL=20261130T140000", "2026-11-01T22:00"
+    )
+    assert response.json["last"]["local"] == "2026-11-29T22:00:00+08:00"  # 14:00 in Shanghai
+
+
+def test_preview_shows_where_a_count_ends_outside_the_range_asked(client, site, supervisor):
+    response = _preview(client, supervisor, site, "FREQ=WEEKLY;COUNT=10", "2026-11-01T22:00")
+    assert len(response.json["occurrences"]) == 1
+    assert response.json["last"]["local"] == "2027-01-03T22:00:00+08:00"
+
+
+def test_preview_of_an_endless_rule_has_no_last(client, site, supervisor):
+    response = _preview(client, supervisor, site, "FREQ=DAILY", "2026-11-01T22:00")
+    assert response.status_code == 200
+    assert response.json["ends"] is False and response.json["last"] is None
+
+
+def test_an_until_with_an_offset_is_refused(client, make, site, supervisor):
+    refused = _preview(
+        client, supervisor, site, "FREQ=DAILY;UNTIL=20261130T220000+0800", "2026-11-01T22:00"
+    )
+    assert refused.status_code == 422 and "UNTIL" in refused.json["errors"]["rrule"][0]
+    route = _route(client, supervisor, site, [make.checkpoint(site)]).json
+    response = _schedule(client, supervisor, route["id"], rrule="FREQ=DAILY;UNTIL=2026-11-30")
+    assert response.status_code == 422 and "rrule" in response.json["errors"]
+
+
+def test_a_saved_schedule_stops_at_its_z_until(client, make, db, site, supervisor):
+    set_clock(lambda: SHANGHAI_22 - timedelta(hours=30))
+    route = _route(client, supervisor, site, [make.checkpoint(site)]).json
+    # 14:00Z on the 19th is that night's 22:00 in Shanghai: its round is the last.
+    rule = "FREQ=DAILY;UNTIL=20261119T140000Z"
+    schedule = _schedule(client, supervisor, route["id"], rrule=rule)
+    assert schedule.status_code == 201, schedule.json
+    worker.sweep(db, SHANGHAI_22 - timedelta(hours=30))
+    rounds = db.scalars(select(Round.due_at).where(Round.schedule_id == schedule.json["id"]))
+    assert list(rounds) == [SHANGHAI_22 - timedelta(days=1)]  # not the 20th's, 48 h ahead
+
+
+def test_a_schedule_without_grace_takes_its_sites_default(client, make, site, admin, supervisor):
+    path = f"/api/v1/sites/{site.id}"
+    assert client.patch(path, json={"default_grace_min": 25}, headers=admin).status_code == 200
+    route = _route(client, supervisor, site, [make.checkpoint(site)]).json
+    made = _schedule(client, supervisor, route["id"])
+    assert made.status_code == 201, made.json
+    assert made.json["grace_min"] == 25
+    for given in (0, 5):
+        chosen = _schedule(client, supervisor, route["id"], name=f"G{given}", grace_min=given)
+        assert chosen.json["grace_min"] == given
+    # Changing the site's default later leaves the schedules already made as they are.
+    assert client.patch(path, json={"default_grace_min": 40}, headers=admin).status_code == 200
+    again = client.get(f"/api/v1/schedules/{made.json['id']}", headers=supervisor)
+    assert again.json["grace_min"] == 25
 
 
 def test_occurrences_of_a_saved_schedule_past_and_future(client, make, site, supervisor):

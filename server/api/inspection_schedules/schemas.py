@@ -18,7 +18,10 @@ class InspectionScheduleSchema(RegistrySchema):
     rrule = ma.fields.String(
         allow_none=True,
         validate=ma.validate.Length(max=500),
-        metadata={"example": "FREQ=DAILY;BYHOUR=9", "description": "RFC 5545, site-local"},
+        metadata={
+            "example": "FREQ=DAILY;BYHOUR=9",
+            "description": "RFC 5545 in site-local time; an UNTIL ending in Z is UTC",
+        },
     )
     start_local = ma.fields.String(
         allow_none=True,

@@ -5,9 +5,10 @@ from typing import Any
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, paginated, patch_schema
 from server.api.schedules.schemas import (
     OccurrencesSchema,
+    PreviewAnswerSchema,
     PreviewSchema,
     RangeArgs,
     ScheduleListArgs,
@@ -25,20 +26,18 @@ blp = Blueprint(
 )
 
 
-def _answer(timezone: str, found: list[Occurrence]) -> dict[str, Any]:
+def _occurrence(o: Occurrence) -> dict[str, Any]:
     return {
-        "timezone": timezone,
-        "occurrences": [
-            {
-                "at": o.at,
-                "local": o.local.isoformat(),
-                "planned_local": o.planned_local.isoformat(timespec="minutes"),
-                "shifted": o.shifted,
-                "ambiguous": o.ambiguous,
-            }
-            for o in found
-        ],
+        "at": o.at,
+        "local": o.local.isoformat(),
+        "planned_local": o.planned_local.isoformat(timespec="minutes"),
+        "shifted": o.shifted,
+        "ambiguous": o.ambiguous,
     }
+
+
+def _answer(timezone: str, found: list[Occurrence]) -> dict[str, Any]:
+    return {"timezone": timezone, "occurrences": [_occurrence(o) for o in found]}
 
 
 @blp.route("/schedules")
@@ -69,12 +68,14 @@ class Schedules(MethodView):
 class Preview(MethodView):
     @blp.authenticated
     @blp.arguments(PreviewSchema)
-    @blp.response(200, OccurrencesSchema)
+    @blp.response(200, PreviewAnswerSchema)
     def post(self, data):
-        """List a rule's occurrences between two instants without saving it (admin, supervisor)"""
+        """List a rule's occurrences in a range and where it ends, unsaved (admin, supervisor)"""
         data = dict(data)
         data["from"] = data.pop("from_")
-        return _answer(*schedules.preview(db_session(), data))
+        tried = schedules.preview(db_session(), data)
+        last = _occurrence(tried.last) if tried.last else None
+        return _answer(tried.timezone, tried.occurrences) | {"ends": tried.ends, "last": last}
 
 
 @blp.route("/schedules/<id:schedule_id>")
@@ -90,7 +91,7 @@ class ScheduleById(MethodView):
     @blp.authenticated
     @blp.etag
     @blp.documents(404, 409, 412)
-    @blp.arguments(ScheduleUpdateSchema(partial=True))
+    @blp.arguments(patch_schema(ScheduleUpdateSchema))
     @blp.response(200, ScheduleSchema)
     def patch(self, data, schedule_id):
         """Edit, pause or end a schedule; past and begun rounds stay (admin, supervisor)"""

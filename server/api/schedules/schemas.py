@@ -7,7 +7,8 @@ from server.domain.patrol import rounds_ahead
 from server.domain.recurrence import GapPolicy
 
 _RULE = {
-    "description": "RFC 5545 RRULE in site-local time, e.g. FREQ=DAILY;BYHOUR=22,0,2,4;BYMINUTE=0",
+    "description": "RFC 5545 RRULE in site-local time, e.g. FREQ=DAILY;BYHOUR=22,0,2,4;BYMINUTE=0; "
+    "UNTIL ending in Z is UTC, without Z site-local, a date (YYYYMMDD) that whole local day",
     "example": "FREQ=DAILY;BYHOUR=22;BYMINUTE=0",
 }
 _START = {"description": "Site-local start (DTSTART), no offset", "example": "2026-11-01T22:00"}
@@ -48,7 +49,10 @@ class ScheduleSchema(RuleSchema, RegistrySchema):
     late_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
     grace_min = ma.fields.Integer(
         validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN),
-        metadata={"description": "Minutes after the start before a round not begun is flagged"},
+        metadata={
+            "description": "Minutes after the start before a round not begun is flagged; "
+            "a new schedule without it takes its site's default_grace_min"
+        },
     )
     assignee_id = Id(allow_none=True)
     team = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=100))
@@ -101,3 +105,14 @@ class OccurrencesSchema(Schema):
 
     timezone = ma.fields.String()
     occurrences = ma.fields.List(ma.fields.Nested(OccurrenceSchema))
+
+
+class PreviewAnswerSchema(OccurrencesSchema):
+    """A rule's occurrences in a range, and where the rule ends."""
+
+    ends = ma.fields.Boolean(metadata={"description": "COUNT or UNTIL ends the rule"})
+    last = ma.fields.Nested(
+        OccurrenceSchema,
+        allow_none=True,
+        metadata={"description": "The rule's last occurrence; null if it never ends or makes none"},
+    )

@@ -1,9 +1,21 @@
 """Site and zone schemas."""
 
+from typing import Any
+
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, name_field
 from server.domain.models import ZoneKind
+from server.domain.registry.sites import DETECTION_LIMITS
+
+
+def _setting(
+    field: type[ma.fields.Number], name: str, description: str, example: float, **kw: Any
+) -> Any:
+    """A detection setting, within the limits the domain checks (docs/patrols.md)."""
+    least, most = DETECTION_LIMITS[name]
+    metadata = {"description": description, "example": example}
+    return field(validate=ma.validate.Range(least, most), metadata=metadata, **kw)
 
 
 class SiteSchema(RegistrySchema):
@@ -17,14 +29,41 @@ class SiteSchema(RegistrySchema):
         validate=ma.validate.Length(min=1, max=64),
         metadata={"example": "Asia/Shanghai"},
     )
-    inactivity_min = ma.fields.Integer(
+    inactivity_min = _setting(
+        ma.fields.Integer,
+        "inactivity_min",
+        "Lone-worker limit: minutes a clocked-in guard's handheld may stay silent before a "
+        "guard_inactive alert; null (the default) turns the watch off",
+        45,
         allow_none=True,
-        validate=ma.validate.Range(min=5, max=1440),
-        metadata={
-            "description": "Lone-worker limit: minutes a clocked-in guard's handheld may stay "
-            "silent before a guard_inactive alert; null turns the watch off",
-            "example": 45,
-        },
+    )
+    max_speed_mps = _setting(
+        ma.fields.Float,
+        "max_speed_mps",
+        "Metres a second: one handheld's two scans further apart than this speed allows are "
+        "not walking (default 3.0)",
+        3.0,
+    )
+    twin_window_s = _setting(
+        ma.fields.Integer,
+        "twin_window_s",
+        "Seconds: one checkpoint scanned by two handhelds this close together is a copied tag "
+        "(default 60)",
+        60,
+    )
+    geofence_radii = _setting(
+        ma.fields.Float,
+        "geofence_radii",
+        "A scan farther than this many of its checkpoint's radii, GPS accuracy allowed for, "
+        "is a far scan (default 2.0)",
+        2.0,
+    )
+    default_grace_min = _setting(
+        ma.fields.Integer,
+        "default_grace_min",
+        "Grace minutes a new schedule on this site gets when it does not give its own "
+        "grace_min (default 15)",
+        15,
     )
 
 

@@ -1,5 +1,6 @@
 """Overdue inspections: an asset whose inspection is past due raises one alert until it is done."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from server.domain.alerts import lifecycle as alerts
 from server.domain.alerts.kinds import AlertKey, AlertKind
 from server.domain.alerts.lifecycle import Finding
+from server.domain.errors import Invalid
 from server.domain.inspection import spacing
 from server.domain.models import (
     AlertSeverity,
@@ -20,6 +22,7 @@ from server.domain.models import (
 )
 from server.domain.recurrence import Recurrence
 
+log = logging.getLogger("vigil.worker")
 # Past due by more than this, the alert goes from medium to high.
 LONG_OVERDUE = timedelta(days=7)
 
@@ -86,7 +89,15 @@ def check(session: Session, now: datetime) -> int:
     late = 0
     for schedule, asset, template, timezone in plans:
         last = latest.get((schedule.asset_id, schedule.template_id))
-        due = due_at(schedule, last, timezone)
+        try:
+            due = due_at(schedule, last, timezone)
+        except Invalid as error:
+            # A rule saved before its form was refused: one schedule must not stop the rest.
+            log.warning(
+                "schedule rule unreadable",
+                extra={"inspection_schedule_id": schedule.id, "why": error.message},
+            )
+            continue
         if due is None or now <= due + timedelta(hours=schedule.grace_hours):
             continue
         late += 1

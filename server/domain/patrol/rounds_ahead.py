@@ -1,5 +1,6 @@
 """Rounds made ahead from schedules: one per occurrence, whoever else is making them too."""
 
+import logging
 import random
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from server.db import insert_new_only
 from server.domain.clock import utcnow
+from server.domain.errors import Invalid
 from server.domain.models import (
     Checkpoint,
     PatrolRoute,
@@ -20,6 +22,7 @@ from server.domain.models import (
 )
 from server.domain.recurrence import Recurrence
 
+log = logging.getLogger("vigil.worker")
 HORIZON = timedelta(hours=48)  # rounds exist this far ahead, for devices' offline config
 REFILL = timedelta(hours=24)  # a schedule is topped up once less than this is left
 # Caps on a schedule's minutes: a round's window is then never longer than LONGEST_WINDOW (a
@@ -86,15 +89,20 @@ def materialise(session: Session, now: datetime) -> int:
     )
     made = 0
     for schedule, timezone in session.execute(stmt).all():
-        made += _materialise_one(session, schedule, timezone, now)
+        try:
+            made += _materialise_one(session, schedule, recurrence(schedule, timezone), now)
+        except Invalid as error:
+            # A rule saved before its form was refused (it fails before anything is written):
+            # one schedule must not stop the rest.
+            why = {"schedule_id": schedule.id, "why": error.message}
+            log.warning("schedule rule unreadable", extra=why)
     return made
 
 
-def _materialise_one(session: Session, schedule: Schedule, timezone: str, now: datetime) -> int:
+def _materialise_one(session: Session, schedule: Schedule, rule: Recurrence, now: datetime) -> int:
     route = session.get_one(PatrolRoute, schedule.route_id)
     until = now + HORIZON
     start = max(schedule.materialised_until or schedule.effective_from, schedule.effective_from)
-    rule = recurrence(schedule, timezone)
     due = [o.at for o in rule.between(start, until)]
     if due:
         # Each window stops where the next round begins, so a scan belongs to one round.

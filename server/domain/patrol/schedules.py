@@ -1,5 +1,6 @@
 """Schedules: when a route is walked, by whom; previews of a rule before it is saved."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -87,7 +88,8 @@ def create(session: Session, data: dict[str, Any]) -> Schedule:
             f"route {data['route_id']} not found", {"route_id": ["unknown route"]}
         ) from None
     site = sites.site_for_write(session, actor, route.site_id)
-    data = {"gap_policy": GapPolicy.SHIFT, "exdates": []} | dict(data)
+    defaults = {"gap_policy": GapPolicy.SHIFT, "exdates": [], "grace_min": site.default_grace_min}
+    data = defaults | dict(data)
     _check_rule(data, site.timezone)
     _check_assignee(session, actor.org_id, site.id, data.get("assignee_id"))
     schedule = Schedule(org_id=actor.org_id, site_id=site.id, effective_from=utcnow(), **data)
@@ -130,7 +132,17 @@ def occurrences(
     return timezone, rounds_ahead.recurrence(schedule, timezone).between(after, before)
 
 
-def preview(session: Session, data: dict[str, Any]) -> tuple[str, list[Occurrence]]:
+@dataclass(frozen=True)
+class Preview:
+    """A rule tried before it is saved: its occurrences in a range, and where it ends."""
+
+    timezone: str
+    occurrences: list[Occurrence]
+    ends: bool  # COUNT or UNTIL ends the rule
+    last: Occurrence | None  # its last occurrence, when it ends and makes any
+
+
+def preview(session: Session, data: dict[str, Any]) -> Preview:
     """Occurrences of a rule not yet saved, in a site's timezone, so it can be checked first."""
     access.require_role(current_actor(), access.MANAGE_REGISTRY)
     try:
@@ -141,4 +153,5 @@ def preview(session: Session, data: dict[str, Any]) -> tuple[str, list[Occurrenc
         raise Invalid("'from' must be before 'to'", {"to": ["after from"]})
     rule = {"gap_policy": GapPolicy.SHIFT, "exdates": []} | data
     recurrence = _check_rule(rule, site.timezone)
-    return site.timezone, recurrence.between(data["from"], data["to"])
+    found = recurrence.between(data["from"], data["to"])
+    return Preview(site.timezone, found, recurrence.ends, recurrence.last())

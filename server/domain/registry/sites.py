@@ -15,6 +15,14 @@ from server.domain.models import Site, Zone
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "created_at", "updated_at")
+# A site's detection settings (docs/patrols.md), each from its least to its most.
+DETECTION_LIMITS: dict[str, tuple[float, float]] = {
+    "inactivity_min": (5, 1440),  # may also be None: no lone-worker watch
+    "max_speed_mps": (0.5, 50),
+    "twin_window_s": (1, 3600),
+    "geofence_radii": (1, 20),
+    "default_grace_min": (0, 240),  # as a schedule's grace_min (rounds_ahead.MAX_EDGE_MIN)
+}
 
 
 @cache
@@ -35,6 +43,18 @@ def check_timezone(name: str) -> None:
             f"'{name}' is not an IANA timezone",
             {"timezone": ["an IANA name such as Asia/Shanghai"]},
         )
+
+
+def check_detection(data: dict[str, Any]) -> None:
+    """Detection settings given are within their limits; only inactivity_min may be None."""
+    for name, (least, most) in DETECTION_LIMITS.items():
+        if name not in data or (name == "inactivity_min" and data[name] is None):
+            continue
+        if data[name] is None or not least <= data[name] <= most:
+            raise Invalid(
+                f"{name} must be from {least:g} to {most:g}",
+                {name: [f"from {least:g} to {most:g}"]},
+            )
 
 
 def list_query(filters: dict[str, Any]) -> Select[Any]:
@@ -60,6 +80,7 @@ def create(session: Session, data: dict[str, Any]) -> Site:
     actor = current_actor()
     access.require_role(actor, access.MANAGE_SITES)
     check_timezone(data["timezone"])
+    check_detection(data)
     return writes.create(session, Site(org_id=actor.org_id, **data))
 
 
@@ -73,6 +94,7 @@ def update(
     writes.check(precondition, site)
     if "timezone" in data:
         check_timezone(data["timezone"])
+    check_detection(data)
     return writes.update(session, site, data)
 
 
