@@ -3,7 +3,9 @@
 from benchmarks import (
     api_get_checkpoint,
     crash_drill,
+    detect_truth,
     evaluator_history,
+    event_log,
     inspection_sync,
     load_sync,
     photo_upload,
@@ -17,7 +19,9 @@ BENCHMARKS = (
     sync_scans,
     photo_upload,
     evaluator_history,
+    detect_truth,
     inspection_sync,
+    event_log,
     load_sync,
     crash_drill,
 )

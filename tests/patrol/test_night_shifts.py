@@ -4,8 +4,9 @@ from datetime import timedelta
 
 import pytest
 
+from server.domain.actor import Role
 from server.domain.clock import set_clock
-from server.domain.models import AlertSeverity, AlertState, RoundStatus, RouteOrder
+from server.domain.models import AlertSeverity, AlertState, Organization, RoundStatus, RouteOrder
 from tests.patrol.night import DUE, build_night
 
 MIN = timedelta(minutes=1)
@@ -194,3 +195,32 @@ def test_a_handheld_gets_the_next_rounds_with_each_random_round_shuffled(db, cli
     assert all(sorted(o) == sorted(c.id for c in night.checkpoints) for o in orders)
     stored = [tuple(s["checkpoint_id"] for s in r.expected) for r in night.rounds()]
     assert orders == stored  # the device walks the order the round is judged by
+
+
+def test_a_bad_sticker_read_again_after_its_alert_was_resolved_reopens_it(night, make):
+    night.sweep(DUE - timedelta(hours=1))
+    forged = night.payloads[2][:-1] + ("A" if night.payloads[2][-1] != "A" else "B")
+    night.scan(2, DUE + 5 * MIN, payload=forged)
+    night.sync(DUE + 6 * MIN)
+    night.sweep(DUE + 7 * MIN)
+    (tag,) = night.alerts(kind="suspicious_tag")
+    supervisor = make.auth(
+        make.user(night.db.get(Organization, night.site.org_id), Role.SUPERVISOR, [night.site])
+    )
+    resolved = night.client.post(
+        f"/api/v1/alerts/{tag.id}/resolve",
+        json={"note": "假标签已撕除 Fake sticker taken down"},
+        headers=supervisor,
+    )
+    assert resolved.status_code == 200, resolved.json
+    night.sweep(DUE + 20 * MIN)  # judged again with nothing new: it stays closed
+    assert night.alerts(kind="suspicious_tag")[0].state is AlertState.RESOLVED
+    # The next night the same fake sticker is read again: the fix did not hold.
+    night.scan(2, DUE + 24 * 60 * MIN, payload=forged)
+    night.sync(DUE + 24 * 60 * MIN + MIN)
+    night.sweep(DUE + 24 * 60 * MIN + 2 * MIN)
+    (tag,) = night.alerts(kind="suspicious_tag")
+    assert tag.state is AlertState.OPEN and tag.resolved_by is None
+    assert [e.action for e in tag.history] == ["raised", "resolved", "reopened"]
+    assert tag.history[-1].note.startswith("found again after it was resolved: event ")
+    assert len(tag.event_ids) == 2

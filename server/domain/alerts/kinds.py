@@ -58,6 +58,9 @@ class Kind:
     # The key without its last field (the record) names a problem that lasts from record to
     # record; the next record continues the open alert of the same subject.
     lasting: bool = False
+    # The problem can happen again under the same key (the same sticker read again): new
+    # evidence after a person resolved the alert reopens it, since the fix did not hold.
+    recurs: bool = False
     prefix: str = ""  # what keys begin with, when not the kind itself (kept for older keys)
 
 
@@ -74,6 +77,7 @@ KINDS: dict[AlertKind, Kind] = {
         S.HIGH,
         ("device_id", "flag", "payload"),
         {"": Title("Scan of a {flag:one.tag} tag", "扫描了{flag:one.tag}标签")},
+        recurs=True,
         prefix="tag",
     ),
     AlertKind.FAR_SCAN: Kind(
@@ -85,6 +89,7 @@ KINDS: dict[AlertKind, Kind] = {
                 "{checkpoint} 在 {distance} 米外被扫描",
             )
         },
+        recurs=True,
     ),
     AlertKind.TWIN_SCAN: Kind(
         S.HIGH,

@@ -92,9 +92,17 @@ def raise_or_update(session: Session, org_id: int, finding: Finding) -> Alert:
     if alert.state is AlertState.RESOLVED and alert.resolved_by is None:
         # Closed automatically, yet the problem is back: the same alert opens again.
         _change(session, alert, now, "reopened", "found again", finding, state=AlertState.OPEN)
+    elif alert.state is AlertState.RESOLVED and _found_again(alert, finding):
+        note = f"found again after it was resolved: event {max(finding.event_ids)}"
+        _change(session, alert, now, "reopened", note, finding, state=AlertState.OPEN)
     else:
         update(session, alert, finding)
     return alert
+
+
+def _found_again(alert: Alert, finding: Finding) -> bool:
+    """A problem that recurs, seen in events the closed alert did not know: the fix did not hold."""
+    return KINDS[finding.kind].recurs and not set(finding.event_ids) <= set(alert.event_ids)
 
 
 def clear(session: Session, org_id: int, key: AlertKey, note: str) -> Alert | None:
@@ -224,6 +232,7 @@ def _change(
     alert.updated_at = now
     if state is not None:
         alert.state, alert.resolved_at, alert.resolution = state, None, None
+        alert.resolved_by = alert.resolution_photo = None
     entry(alert, now, action, note, None)
     audit.record(session, action, alert, audit.diff(before, audit.snapshot(alert)))
 
