@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from server.domain.alerts.kinds import KINDS, LANGUAGES, AlertKey, AlertKind, render
+from server.domain.alerts.kinds import KINDS, AlertKey, AlertKind
+from server.domain.alerts.titles import LANGUAGES, render
 from server.domain.inspection import checks
 from server.domain.inspection.problem_kinds import KINDS as INSPECTION_KINDS
 from server.domain.inspection.problem_kinds import LASTING

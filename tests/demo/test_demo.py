@@ -5,7 +5,8 @@ import re
 from sqlalchemy import func, select
 
 from server import demo
-from server.domain.alerts.kinds import AlertKind, render
+from server.domain.alerts.kinds import AlertKind
+from server.domain.alerts.titles import render
 from server.domain.models import (
     Alert,
     AlertState,

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, lazyload, object_session
 
 from server.db import insert_new_only
 from server.domain import audit
-from server.domain.alerts.kinds import KINDS, AlertKey, AlertKind, render
+from server.domain.alerts.kinds import KINDS, AlertKey, AlertKind
+from server.domain.alerts.titles import render
 from server.domain.clock import utcnow
 from server.domain.models import Alert, AlertEntry, AlertSeverity, AlertState
 
