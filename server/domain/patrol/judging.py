@@ -58,7 +58,7 @@ def judge(session: Session, now: datetime) -> int:
         current = {f.key for f in findings}
         for key, since in open_alerts.get(found.id, {}).items():
             if key not in current:
-                note = why_cleared(key, outcome, [v for v in seen if v.received_at > since])
+                note = _why_cleared(key, outcome, [v for v in seen if v.received_at > since])
                 alerts.clear(session, found.org_id, key, note)
     return len(due)
 
@@ -206,7 +206,7 @@ def _finding(
     )
 
 
-def why_cleared(key: AlertKey, outcome: Outcome, arrived: list[Visit]) -> str:
+def _why_cleared(key: AlertKey, outcome: Outcome, arrived: list[Visit]) -> str:
     """Why a round's alert no longer applies, in words that say what happened."""
     scanned = sum(1 for s in outcome.stops if s["event_id"] is not None)
     status = outcome.status.value.replace("_", " ")
