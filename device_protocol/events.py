@@ -10,9 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from device_protocol.text import UNSTORABLE, first_unstorable, unstorable_text
 from device_protocol.version import MAX_EVENTS, MAX_PHOTOS, MAX_TEXT
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# The instants a handheld may name; a clock reset to 1970 still fits, year 1 does not.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(3000, 1, 1, tzinfo=UTC)
+# A boot's monotonic clock in milliseconds: a century is more than any handheld runs.
+MAX_MONOTONIC_MS = 100 * 366 * 86_400_000
 
 
 class EventType(enum.StrEnum):
@@ -107,7 +113,14 @@ def parse_time(value: Any, name: str) -> datetime:
         raise Invalid(f"{name} is not an ISO 8601 time") from None
     if parsed.tzinfo is None:
         raise Invalid(f"{name} needs a UTC offset")
-    return parsed.astimezone(UTC)
+    try:
+        parsed = parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first instant there is
+        parsed = None
+    # Clock arithmetic (offsets, corrections) stays inside what a datetime can hold.
+    if parsed is None or not EARLIEST <= parsed < LATEST:
+        raise Invalid(f"{name} must fall between 1900 and 3000 (UTC)")
+    return parsed
 
 
 def _int(value: Any, name: str, low: int, high: int) -> int:
@@ -116,13 +129,17 @@ def _int(value: Any, name: str, low: int, high: int) -> int:
     return value
 
 
+def _monotonic(value: Any) -> int:
+    return _int(value, "monotonic_ms", 0, MAX_MONOTONIC_MS)
+
+
 def _text(value: Any, name: str, limit: int = MAX_TEXT, required: bool = False) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
         raise Invalid(f"{name} must be text of at most {limit} characters")
-    if "\x00" in value:
-        raise Invalid(f"{name} may not contain NUL")
+    if unstorable_text(value):
+        raise Invalid(f"{name} may not contain {UNSTORABLE}")
     return value
 
 
@@ -293,6 +310,9 @@ def parse_event(raw: Any) -> Event:
     """A valid Event from a JSON object, or Invalid with the reason."""
     if not isinstance(raw, dict):
         raise Invalid("an event must be a JSON object")
+    where = first_unstorable(raw)
+    if where is not None:  # before anything hashes or stores the event's text
+        raise Invalid(f"{where} may not contain {UNSTORABLE}")
     try:
         event_uuid = str(uuid.UUID(str(raw.get("uuid"))))
     except ValueError:
@@ -312,7 +332,9 @@ def parse_event(raw: Any) -> Event:
         device_time=parse_time(raw.get("device_time"), "device_time"),
         fingerprint=fingerprint(raw),
         data=_PARSERS[kind](raw),
-        monotonic_ms=None if monotonic is None else _int(monotonic, "monotonic_ms", 0, 2**62),
+        monotonic_ms=None
+        if monotonic is None
+        else _int(monotonic, "monotonic_ms", 0, MAX_MONOTONIC_MS),
         boot_id=boot_id,
         user_id=None if user is None else _int(user, "user_id", 1, 2**31 - 1),
     )
@@ -338,7 +360,9 @@ def parse_batch(raw: Any) -> Batch:
     boot_id = raw.get("boot_id")
     batch = Batch(
         sent_at=parse_time(raw.get("sent_at"), "sent_at"),
-        monotonic_ms=None if monotonic is None else _int(monotonic, "monotonic_ms", 0, 2**62),
+        monotonic_ms=None
+        if monotonic is None
+        else _int(monotonic, "monotonic_ms", 0, MAX_MONOTONIC_MS),
         boot_id=None if boot_id is None else _text(boot_id, "boot_id", 64, required=True),
     )
     for item in events:

@@ -1,6 +1,5 @@
 """Schemas and helpers every resource shares."""
 
-from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -8,6 +7,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
+from device_protocol.text import UNSTORABLE, first_unstorable
 from server.domain.listing import PageRequest, fetch_page
 
 # Ids are PostgreSQL integers; larger numbers in a request are client mistakes, not 500s.
@@ -32,28 +32,21 @@ def Id(**kwargs: Any) -> ma.fields.Integer:
     return ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID), **kwargs)
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, Mapping):
-        getlist = getattr(value, "getlist", None)
-        return any(
-            _has_nul(k) or any(_has_nul(v) for v in (getlist(k) if getlist else [value[k]]))
-            for k in value
-        )
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class Schema(ma.Schema):
-    """Base of every Vigil schema: refuses NUL characters, which PostgreSQL cannot store."""
+    """Base of every Vigil schema: refuses text no database can store (NUL, lone surrogates)."""
 
     @ma.pre_load
-    def _refuse_nul(self, data: Any, **_kwargs: Any) -> Any:
-        if _has_nul(data):
-            raise ma.ValidationError("text may not contain NUL (\\u0000) characters")
+    def _refuse_unstorable(self, data: Any, **_kwargs: Any) -> Any:
+        where = first_unstorable(data)
+        if where is not None:
+            raise ma.ValidationError(f"{where or 'the value'}: text may not contain {UNSTORABLE}")
         return data
+
+
+class QueryArgs(Schema):
+    """A schema read from text (a query string or a form): Bool reads 'true' and 'false'."""
+
+    FROM_TEXT = True
 
 
 # Passed to blp.paginate: lists default to 50 items a page and never exceed 200.
