@@ -36,6 +36,7 @@ from server.api.tag_keys import routes as tag_keys
 from server.api.tags import routes as tags
 from server.api.users import routes as users
 from server.api.wand_imports import routes as wand_imports
+from server.http.limits import init_limits
 from server.http.request_ids import init_requests
 from server.http.session import init_session
 
@@ -121,6 +122,7 @@ def init_api(app: Flask) -> Any:
     app.register_blueprint(docs.blp)
     init_session(app)
     init_requests(app)
+    init_limits(app)
     init_security(app)
     init_query_check(app, api)
     init_errors(app, api)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from device_protocol.text import UNSTORABLE, first_unstorable
+from server.api.fields import Bool, Instant, Int, Text
 from server.domain.listing import PageRequest, fetch_page
 
 # Ids are PostgreSQL integers; larger numbers in a request are client mistakes, not 500s.
@@ -29,7 +30,7 @@ class Sha256Converter(BaseConverter):
 
 def Id(**kwargs: Any) -> ma.fields.Integer:
     """An integer field holding an object's id."""
-    return ma.fields.Integer(validate=ma.validate.Range(1, MAX_ID), **kwargs)
+    return Int(validate=ma.validate.Range(1, MAX_ID), **kwargs)
 
 
 class Schema(ma.Schema):
@@ -44,7 +45,7 @@ class Schema(ma.Schema):
 
 
 class QueryArgs(Schema):
-    """A schema read from text (a query string or a form): Bool reads 'true' and 'false'."""
+    """A schema read from text (a query string or a multipart form): Bool reads "true", "false"."""
 
     FROM_TEXT = True
 
@@ -59,14 +60,12 @@ def patch_schema(schema: type[ma.Schema]) -> ma.Schema:
     return schema(partial=tuple(schema._declared_fields))
 
 
-class ListArgs(Schema):
+class ListArgs(QueryArgs):
     """Query arguments common to every list: search text, active flag and sort order."""
 
-    q = ma.fields.String(
-        validate=ma.validate.Length(max=200), metadata={"description": "Text to look for"}
-    )
-    active = ma.fields.Boolean(metadata={"description": "Only active (true) or inactive (false)"})
-    sort = ma.fields.String(
+    q = Text(validate=ma.validate.Length(max=200), metadata={"description": "Text to look for"})
+    active = Bool(metadata={"description": "Only active (true) or inactive (false)"})
+    sort = Text(
         validate=ma.validate.Length(max=50),
         metadata={"description": "A field name; prefix '-' for descending"},
     )
@@ -76,9 +75,9 @@ class RegistrySchema(Schema):
     """Fields every registry object has."""
 
     id = Id(dump_only=True)
-    active = ma.fields.Boolean(metadata={"description": "False once deactivated"})
-    created_at = ma.fields.AwareDateTime(dump_only=True)
-    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    active = Bool(metadata={"description": "False once deactivated"})
+    created_at = Instant(dump_only=True)
+    updated_at = Instant(dump_only=True)
 
 
 def paginated(
@@ -102,4 +101,4 @@ def paginated(
 
 def name_field(**kwargs: Any) -> ma.fields.String:
     """A required display name (often Chinese), trimmed and non-empty."""
-    return ma.fields.String(validate=ma.validate.Length(min=1, max=200), **kwargs)
+    return Text(validate=ma.validate.Length(min=1, max=200), **kwargs)

@@ -2,24 +2,25 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, Schema
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Bool, Instant, Text
 from server.domain.models import AlertSeverity, AlertState
 
-_EVIDENCE = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Raw())
+_EVIDENCE = ma.fields.Dict(keys=Text(), values=ma.fields.Raw())
 
 
 class AlertEntrySchema(Schema):
     """One line of the alert's history."""
 
-    at = ma.fields.AwareDateTime()
-    action = ma.fields.String(
+    at = Instant()
+    action = Text(
         metadata={
             "description": "raised, updated, reopened, acknowledged, resolved, auto_resolved, "
             "rectified (waiting for a reading back within bounds), follow_up_ok"
         }
     )
     user_id = Id(allow_none=True)
-    note = ma.fields.String()
+    note = Text()
     severity = ma.fields.Enum(AlertSeverity, by_value=True)
     evidence = _EVIDENCE
 
@@ -29,10 +30,10 @@ class AlertSchema(Schema):
 
     id = Id()
     site_id = Id()
-    kind = ma.fields.String()
+    kind = Text()
     severity = ma.fields.Enum(AlertSeverity, by_value=True)
     state = ma.fields.Enum(AlertState, by_value=True)
-    title = ma.fields.String()
+    title = Text()
     round_id = Id(allow_none=True)
     checkpoint_id = Id(allow_none=True)
     device_id = Id(allow_none=True)
@@ -52,45 +53,45 @@ class AlertSchema(Schema):
         allow_none=True,
         metadata={"description": "The same problem's earlier alert, when this is a new episode"},
     )
-    awaiting_reading = ma.fields.Boolean(
+    awaiting_reading = Bool(
         metadata={"description": "Rectified; closes when a reading back within bounds arrives"}
     )
     evidence = _EVIDENCE
-    raised_at = ma.fields.AwareDateTime()
-    updated_at = ma.fields.AwareDateTime()
-    resolved_at = ma.fields.AwareDateTime(allow_none=True)
+    raised_at = Instant()
+    updated_at = Instant()
+    resolved_at = Instant(allow_none=True)
     resolved_by = Id(allow_none=True)
-    resolution = ma.fields.String(allow_none=True)
-    resolution_photo = ma.fields.String(allow_none=True)
+    resolution = Text(allow_none=True)
+    resolution_photo = Text(allow_none=True)
     history = ma.fields.List(ma.fields.Nested(AlertEntrySchema))
 
 
-class AlertListArgs(Schema):
+class AlertListArgs(QueryArgs):
     """Filters for the alert list."""
 
     site_id = Id()
-    kind = ma.fields.String(validate=ma.validate.Length(max=40))
+    kind = Text(validate=ma.validate.Length(max=40))
     severity = ma.fields.Enum(AlertSeverity, by_value=True)
     state = ma.fields.Enum(AlertState, by_value=True)
     round_id = Id()
     checkpoint_id = Id()
     asset_id = Id()
-    since = ma.fields.AwareDateTime(metadata={"description": "Raised at or after"})
-    until = ma.fields.AwareDateTime(metadata={"description": "Raised before"})
-    sort = ma.fields.String(validate=ma.validate.Length(max=50))
+    since = Instant(metadata={"description": "Raised at or after"})
+    until = Instant(metadata={"description": "Raised before"})
+    sort = Text(validate=ma.validate.Length(max=50))
 
 
 class CommentSchema(Schema):
     """A comment on an acknowledgement or a reopening."""
 
-    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=4000))
+    comment = Text(load_default="", validate=ma.validate.Length(max=4000))
 
 
 class ResolveSchema(Schema):
     """The rectification: what was done, and a photo of it if there is one."""
 
-    note = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=4000))
-    photo = ma.fields.String(
+    note = Text(required=True, validate=ma.validate.Length(min=1, max=4000))
+    photo = Text(
         allow_none=True,
         validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"),
         metadata={"description": "SHA-256 of an uploaded photo"},

@@ -2,7 +2,8 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, Schema
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Instant, Int, Text
 
 _RANGE = {"description": "[low, high]; either may be null; null keeps the template's range"}
 
@@ -19,25 +20,25 @@ def _range() -> ma.fields.List:
 class LimitSchema(Schema):
     """An asset's own limits for one item, over the template's."""
 
-    item_key = ma.fields.String(dump_only=True)
+    item_key = Text(dump_only=True)
     asset_id = Id(dump_only=True)
     normal = _range()
     warning = _range()
     critical = _range()
-    note = ma.fields.String(
+    note = Text(
         validate=ma.validate.Length(max=2000),
         metadata={"example": "TBEA SCB13 manual: alarm 130 °C, trip 150 °C"},
     )
-    updated_at = ma.fields.AwareDateTime(dump_only=True)
+    updated_at = Instant(dump_only=True)
 
 
-class SeriesArgs(Schema):
+class SeriesArgs(QueryArgs):
     """Which item, over which range, at most how many points."""
 
-    item = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=40))
-    since = ma.fields.AwareDateTime(required=True)
-    until = ma.fields.AwareDateTime(required=True)
-    points = ma.fields.Integer(
+    item = Text(required=True, validate=ma.validate.Length(min=1, max=40))
+    since = Instant(required=True)
+    until = Instant(required=True)
+    points = Int(
         load_default=500,
         validate=ma.validate.Range(10, 1000),
         metadata={"description": "More readings than this come back as time buckets"},
@@ -47,37 +48,37 @@ class SeriesArgs(Schema):
 class ReadingSchema(Schema):
     """One reading."""
 
-    at = ma.fields.AwareDateTime()
+    at = Instant()
     value = ma.fields.Float()
-    level = ma.fields.String(allow_none=True)
+    level = Text(allow_none=True)
     record_id = Id()
 
 
 class BucketSchema(Schema):
     """A stretch of time thinned to one point: its range of values and its worst level."""
 
-    start = ma.fields.AwareDateTime()
-    end = ma.fields.AwareDateTime()
-    count = ma.fields.Integer()
+    start = Instant()
+    end = Instant()
+    count = Int()
     min = ma.fields.Float()
     max = ma.fields.Float()
     mean = ma.fields.Float()
     last = ma.fields.Float()
-    level = ma.fields.String(allow_none=True)
+    level = Text(allow_none=True)
 
 
 class SeriesSchema(Schema):
     """An item's readings: each one, or time buckets when there are more than asked for."""
 
     asset_id = Id()
-    item = ma.fields.String()
-    count = ma.fields.Integer()
+    item = Text()
+    count = Int()
     readings = ma.fields.List(ma.fields.Nested(ReadingSchema))
     buckets = ma.fields.List(ma.fields.Nested(BucketSchema))
 
 
-class ExportArgs(Schema):
+class ExportArgs(QueryArgs):
     """The range to export."""
 
-    since = ma.fields.AwareDateTime(required=True)
-    until = ma.fields.AwareDateTime(required=True)
+    since = Instant(required=True)
+    until = Instant(required=True)

@@ -2,31 +2,32 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, Schema
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Instant, Text
 
 
 class AuditEventSchema(Schema):
     """Who did what to which object, with each changed field as [before, after]."""
 
     id = Id()
-    at = ma.fields.AwareDateTime()
+    at = Instant()
     actor_id = Id(allow_none=True)
-    actor_label = ma.fields.String()
-    action = ma.fields.String(metadata={"description": "create, update, deactivate, reactivate"})
-    object_type = ma.fields.String()
+    actor_label = Text()
+    action = Text(metadata={"description": "create, update, deactivate, reactivate"})
+    object_type = Text()
     object_id = Id()
     site_id = Id(allow_none=True)
-    changes = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.Raw()))
-    request_id = ma.fields.String(allow_none=True)
+    changes = ma.fields.Dict(keys=Text(), values=ma.fields.List(ma.fields.Raw()))
+    request_id = Text(allow_none=True)
 
 
-class AuditListArgs(Schema):
+class AuditListArgs(QueryArgs):
     """Filters for the audit trail."""
 
-    object_type = ma.fields.String(validate=ma.validate.Length(max=32))
+    object_type = Text(validate=ma.validate.Length(max=32))
     object_id = Id()
     site_id = Id()
     actor_id = Id()
-    action = ma.fields.String(validate=ma.validate.Length(max=32))
-    since = ma.fields.AwareDateTime()
-    until = ma.fields.AwareDateTime()
+    action = Text(validate=ma.validate.Length(max=32))
+    since = Instant()
+    until = Instant()

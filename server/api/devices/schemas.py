@@ -3,22 +3,23 @@
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema
+from server.api.fields import Instant, Text
 
 
 class DeviceSchema(RegistrySchema):
     """A handheld."""
 
     org_id = Id(dump_only=True)
-    serial = ma.fields.String(
+    serial = Text(
         required=True,
         validate=ma.validate.Regexp(
             r"^[A-Za-z0-9._:-]{1,100}$", error="1 to 100 letters, digits or . _ : -"
         ),
     )
-    label = ma.fields.String(validate=ma.validate.Length(max=200))
+    label = Text(validate=ma.validate.Length(max=200))
     site_ids = ma.fields.List(Id(), metadata={"description": "Sites it works on"})
-    last_seen_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
-    enrolled_at = ma.fields.AwareDateTime(
+    last_seen_at = Instant(dump_only=True, allow_none=True)
+    enrolled_at = Instant(
         dump_only=True, allow_none=True, metadata={"description": "Last enrollment (handhelds)"}
     )
 

@@ -6,7 +6,8 @@ import marshmallow as ma
 
 from device_protocol.events import EventType
 from device_protocol.flags import Flag
-from server.api.common import Id, Schema
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Instant, Int, Text
 from server.domain import events
 from server.domain.errors import Invalid
 
@@ -17,25 +18,25 @@ class EventSchema(Schema):
     """One event as a handheld reported it, with where and whose the server found it to be."""
 
     id = Id()
-    uuid = ma.fields.String(metadata={"description": "Made on the handheld: its idempotency key"})
-    type = ma.fields.String(metadata={"enum": [t.value for t in EventType]})
-    device_time = ma.fields.AwareDateTime(metadata={"description": "The handheld's clock"})
-    corrected_time = ma.fields.AwareDateTime(metadata={"description": _CORRECTED.capitalize()})
-    time_source = ma.fields.String(
+    uuid = Text(metadata={"description": "Made on the handheld: its idempotency key"})
+    type = Text(metadata={"enum": [t.value for t in EventType]})
+    device_time = Instant(metadata={"description": "The handheld's clock"})
+    corrected_time = Instant(metadata={"description": _CORRECTED.capitalize()})
+    time_source = Text(
         metadata={"description": "How it was corrected: monotonic (exact) or wall_clock"}
     )
-    received_at = ma.fields.AwareDateTime(metadata={"description": "When the server got it"})
+    received_at = Instant(metadata={"description": "When the server got it"})
     site_id = Id(allow_none=True)
     checkpoint_id = Id(allow_none=True)
     qr_tag_id = Id(allow_none=True)
     device_id = Id(metadata={"description": "The handheld"})
     user_id = Id(allow_none=True, metadata={"description": "The guard the handheld named"})
     flags = ma.fields.List(
-        ma.fields.String(metadata={"enum": [f.value for f in Flag]}),
+        Text(metadata={"enum": [f.value for f in Flag]}),
         metadata={"description": "Why to look twice (docs/device-protocol.md)"},
     )
     data = ma.fields.Dict(
-        keys=ma.fields.String(),
+        keys=Text(),
         values=ma.fields.Raw(),
         metadata={"description": "The type's own fields as received (method, payload, text...)"},
     )
@@ -45,13 +46,13 @@ class EventPageSchema(Schema):
     """A page of the scan log, newest first."""
 
     items = ma.fields.List(ma.fields.Nested(EventSchema))
-    next_cursor = ma.fields.String(
+    next_cursor = Text(
         allow_none=True,
         metadata={"description": "Send as `cursor` for the next page; null on the last page"},
     )
 
 
-class EventListArgs(Schema):
+class EventListArgs(QueryArgs):
     """Filters for the scan log; each one given narrows it."""
 
     site_id = Id()
@@ -64,8 +65,8 @@ class EventListArgs(Schema):
         validate=ma.validate.Length(max=len(Flag)),
         metadata={"description": "Events carrying any of these flags (repeat the parameter)"},
     )
-    since = ma.fields.AwareDateTime(metadata={"description": "Corrected time at or after"})
-    until = ma.fields.AwareDateTime(metadata={"description": "Corrected time before"})
+    since = Instant(metadata={"description": "Corrected time at or after"})
+    until = Instant(metadata={"description": "Corrected time before"})
 
     @ma.post_load
     def _flag_set(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
@@ -74,7 +75,7 @@ class EventListArgs(Schema):
         return data
 
 
-class CursorField(ma.fields.String):
+class CursorField(Text):
     """An opaque place in the scan log, as a page's next_cursor gave it."""
 
     MAX_LENGTH = 100
@@ -98,7 +99,7 @@ class EventPageArgs(EventListArgs):
             "maxLength": CursorField.MAX_LENGTH,
         }
     )
-    limit = ma.fields.Integer(
+    limit = Int(
         load_default=50,
         validate=ma.validate.Range(1, events.MAX_LIMIT),
         metadata={"description": "Events per page"},

@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema
+from server.api.fields import Bool, Instant, Int, Text
 
 
 class InspectionScheduleSchema(RegistrySchema):
@@ -15,7 +16,7 @@ class InspectionScheduleSchema(RegistrySchema):
     site_id = Id(dump_only=True)
     asset_id = Id(required=True)
     template_id = Id(required=True)
-    rrule = ma.fields.String(
+    rrule = Text(
         allow_none=True,
         validate=ma.validate.Length(max=500),
         metadata={
@@ -23,7 +24,7 @@ class InspectionScheduleSchema(RegistrySchema):
             "description": "RFC 5545 in site-local time; an UNTIL ending in Z is UTC",
         },
     )
-    start_local = ma.fields.String(
+    start_local = Text(
         allow_none=True,
         validate=ma.validate.Length(max=19),
         metadata={
@@ -34,30 +35,30 @@ class InspectionScheduleSchema(RegistrySchema):
             ),
         },
     )
-    min_days = ma.fields.Integer(
+    min_days = Int(
         allow_none=True,
         validate=ma.validate.Range(0, 3660),
         metadata={"description": "Sooner than this after the last one is flagged as too soon"},
     )
-    max_days = ma.fields.Integer(
+    max_days = Int(
         allow_none=True,
         validate=ma.validate.Range(1, 3660),
         metadata={"description": "Due this many days after the last one ('monthly': 40)"},
     )
-    min_hours = ma.fields.Integer(
+    min_hours = Int(
         allow_none=True,
         validate=ma.validate.Range(0, 8784),
         metadata={"description": "As min_days, in hours; a spacing is in days or in hours"},
     )
-    max_hours = ma.fields.Integer(
+    max_hours = Int(
         allow_none=True,
         validate=ma.validate.Range(1, 8784),
         metadata={"description": "Due this many hours after the last one ('daily': 36)"},
     )
-    grace_hours = ma.fields.Integer(validate=ma.validate.Range(0, 720))
+    grace_hours = Int(validate=ma.validate.Range(0, 720))
     assignee_id = Id(allow_none=True)
-    paused = ma.fields.Boolean()
-    next_due_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+    paused = Bool()
+    next_due_at = Instant(dump_only=True, allow_none=True)
 
 
 class InspectionScheduleUpdateSchema(InspectionScheduleSchema):
@@ -73,4 +74,4 @@ class InspectionScheduleListArgs(ListArgs):
     site_id = Id()
     asset_id = Id()
     template_id = Id()
-    paused = ma.fields.Boolean()
+    paused = Bool()

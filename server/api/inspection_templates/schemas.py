@@ -3,6 +3,7 @@
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
+from server.api.fields import Instant, Int, Text
 from server.domain.models import AssetKind
 
 _DEFINITION = {
@@ -16,21 +17,21 @@ _DEFINITION = {
 class TemplateSchema(RegistrySchema):
     """A kind of inspection; its form is versioned, and records keep the version they used."""
 
-    code = ma.fields.String(
+    code = Text(
         required=True,
         validate=[ma.validate.Length(min=1, max=60), ma.validate.Regexp(r"^[a-z][a-z0-9_]*$")],
         metadata={"example": "generator_weekly"},
     )
     name = name_field(required=True)
-    name_zh = ma.fields.String(validate=ma.validate.Length(max=200))
+    name_zh = Text(validate=ma.validate.Length(max=200))
     asset_kind = ma.fields.Enum(
         AssetKind,
         by_value=True,
         allow_none=True,
         metadata={"description": "The kind of asset it is for; null for a site-wide form"},
     )
-    description = ma.fields.String(validate=ma.validate.Length(max=4000))
-    version = ma.fields.Integer(dump_only=True, metadata={"description": "The current version"})
+    description = Text(validate=ma.validate.Length(max=4000))
+    version = Int(dump_only=True, metadata={"description": "The current version"})
     definition = ma.fields.Dict(required=True, metadata=_DEFINITION)
 
 
@@ -51,7 +52,7 @@ class VersionSchema(Schema):
     """One version of a template's form."""
 
     template_id = Id()
-    version = ma.fields.Integer()
+    version = Int()
     definition = ma.fields.Dict(metadata=_DEFINITION)
-    created_at = ma.fields.AwareDateTime()
+    created_at = Instant()
     created_by = Id(allow_none=True)

@@ -2,18 +2,19 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, Schema
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Instant, Int, Text
 
 STATUSES = ("normal", "abnormal", "incomplete")
-_SHA256 = ma.fields.String(validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"))
+_SHA256 = Text(validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"))
 
 
 class FindingSchema(Schema):
     """Something abnormal the record showed; its alert carries the evidence."""
 
-    code = ma.fields.String()
-    item = ma.fields.String(allow_none=True)
-    level = ma.fields.String()
+    code = Text()
+    item = Text(allow_none=True)
+    level = Text()
 
 
 class RecordSchema(Schema):
@@ -26,43 +27,43 @@ class RecordSchema(Schema):
     site_id = Id(metadata={"description": "For a site-wide form only; otherwise the asset's"})
     asset_id = Id(allow_none=True)
     template_id = Id(required=True)
-    version = ma.fields.Integer(
+    version = Int(
         validate=ma.validate.Range(1, 100_000),
         metadata={"description": "The template version filled in; the current one by default"},
     )
-    at = ma.fields.AwareDateTime(required=True, metadata={"description": "When it was done"})
+    at = Instant(required=True, metadata={"description": "When it was done"})
     values = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.Length(max=40)),
+        keys=Text(validate=ma.validate.Length(max=40)),
         values=ma.fields.Raw(allow_none=True),
         validate=ma.validate.Length(max=200),
         metadata={"description": "Item key to value; see docs/inspections.md for each type"},
     )
     photos = ma.fields.Dict(
-        keys=ma.fields.String(validate=ma.validate.Length(max=40)),
+        keys=Text(validate=ma.validate.Length(max=40)),
         values=ma.fields.List(_SHA256, validate=ma.validate.Length(max=10)),
         validate=ma.validate.Length(max=200),
         metadata={"description": "Item key to SHA-256 of photos already uploaded"},
     )
-    note = ma.fields.String(validate=ma.validate.Length(max=4000))
-    received_at = ma.fields.AwareDateTime(dump_only=True)
+    note = Text(validate=ma.validate.Length(max=4000))
+    received_at = Instant(dump_only=True)
     user_id = Id(dump_only=True, allow_none=True)
     device_id = Id(dump_only=True, allow_none=True)
     errors = ma.fields.Dict(dump_only=True, metadata={"description": "Item key: why refused"})
-    missing = ma.fields.List(ma.fields.String(), dump_only=True)
-    status = ma.fields.String(dump_only=True, metadata={"description": ", ".join(STATUSES)})
+    missing = ma.fields.List(Text(), dump_only=True)
+    status = Text(dump_only=True, metadata={"description": ", ".join(STATUSES)})
     findings = ma.fields.List(ma.fields.Nested(FindingSchema), dump_only=True)
     score = ma.fields.Float(dump_only=True, allow_none=True)
-    grade = ma.fields.String(dump_only=True, allow_none=True)
+    grade = Text(dump_only=True, allow_none=True)
 
 
-class RecordListArgs(Schema):
+class RecordListArgs(QueryArgs):
     """Filters for the record list."""
 
     site_id = Id()
     asset_id = Id()
     template_id = Id()
     user_id = Id()
-    status = ma.fields.String(validate=ma.validate.OneOf(STATUSES))
-    since = ma.fields.AwareDateTime(metadata={"description": "Done at or after"})
-    until = ma.fields.AwareDateTime(metadata={"description": "Done before"})
-    sort = ma.fields.String(validate=ma.validate.Length(max=50))
+    status = Text(validate=ma.validate.OneOf(STATUSES))
+    since = Instant(metadata={"description": "Done at or after"})
+    until = Instant(metadata={"description": "Done before"})
+    sort = Text(validate=ma.validate.Length(max=50))

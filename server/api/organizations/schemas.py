@@ -3,16 +3,15 @@
 import marshmallow as ma
 
 from server.api.common import RegistrySchema, Schema, name_field
+from server.api.fields import Text
 
 
 class FirstAdminSchema(Schema):
     """The first admin of a new organization."""
 
     name = name_field(required=True)
-    login = ma.fields.String(
-        required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9._@-]{3,100}$")
-    )
-    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
+    login = Text(required=True, validate=ma.validate.Regexp(r"^[A-Za-z0-9._@-]{3,100}$"))
+    password = Text(required=True, load_only=True, validate=ma.validate.Length(max=200))
 
 
 class OrganizationSchema(RegistrySchema):

@@ -3,28 +3,29 @@
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
+from server.api.fields import Bool, Int, Text
 from server.domain.models import RouteOrder
 
 
 class StopSchema(Schema):
     """A checkpoint on the route; stops are walked in list order (position 1, 2, ...)."""
 
-    position = ma.fields.Integer(dump_only=True)
+    position = Int(dump_only=True)
     checkpoint_id = Id(required=True)
-    offset_min = ma.fields.Integer(
+    offset_min = Int(
         allow_none=True,
         validate=ma.validate.Range(0, 1440),
         metadata={"description": "Minutes after the round starts; null: anywhere in the round"},
     )
-    tolerance_min = ma.fields.Integer(validate=ma.validate.Range(0, 240))
-    require_photo = ma.fields.Boolean()
-    require_note = ma.fields.Boolean()
-    min_gap_s = ma.fields.Integer(
+    tolerance_min = Int(validate=ma.validate.Range(0, 240))
+    require_photo = Bool()
+    require_note = Bool()
+    min_gap_s = Int(
         allow_none=True,
         validate=ma.validate.Range(1, 86400),
         metadata={"description": "Least seconds after the previous checkpoint (rushing below)"},
     )
-    optional = ma.fields.Boolean(
+    optional = Bool(
         metadata={"description": "Skipping it raises nothing; counted apart in compliance"}
     )
 
@@ -40,7 +41,7 @@ class RouteSchema(RegistrySchema):
         by_value=True,
         metadata={"description": "strict, any, or random (shuffled per round)"},
     )
-    description = ma.fields.String(validate=ma.validate.Length(max=2000))
+    description = Text(validate=ma.validate.Length(max=2000))
     stops = ma.fields.List(
         ma.fields.Nested(StopSchema), required=True, validate=ma.validate.Length(min=1, max=200)
     )

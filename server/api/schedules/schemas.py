@@ -2,7 +2,8 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
+from server.api.common import Id, ListArgs, QueryArgs, RegistrySchema, Schema, name_field
+from server.api.fields import Bool, Instant, Int, Text
 from server.domain.patrol import rounds_ahead
 from server.domain.recurrence import GapPolicy
 
@@ -19,14 +20,10 @@ _GAP = {"description": "A start in the spring-forward gap: shift (RFC 5545) or s
 class RuleSchema(Schema):
     """A recurrence: rule, local start, exceptions, and what the spring-forward gap does."""
 
-    rrule = ma.fields.String(
-        required=True, validate=ma.validate.Length(min=1, max=500), metadata=_RULE
-    )
-    start_local = ma.fields.String(
-        required=True, validate=ma.validate.Length(max=19), metadata=_START
-    )
+    rrule = Text(required=True, validate=ma.validate.Length(min=1, max=500), metadata=_RULE)
+    start_local = Text(required=True, validate=ma.validate.Length(max=19), metadata=_START)
     exdates = ma.fields.List(
-        ma.fields.String(validate=ma.validate.Length(max=19)),
+        Text(validate=ma.validate.Length(max=19)),
         validate=ma.validate.Length(max=500),
         metadata=_EXDATES,
     )
@@ -40,14 +37,14 @@ class ScheduleSchema(RuleSchema, RegistrySchema):
     site_id = Id(dump_only=True)
     route_id = Id(required=True)
     name = name_field(required=True)
-    window_min = ma.fields.Integer(
+    window_min = Int(
         required=True,
         validate=ma.validate.Range(1, rounds_ahead.MAX_WINDOW_MIN),
         metadata={"description": "Minutes the round may take"},
     )
-    early_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
-    late_min = ma.fields.Integer(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
-    grace_min = ma.fields.Integer(
+    early_min = Int(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
+    late_min = Int(validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN))
+    grace_min = Int(
         validate=ma.validate.Range(0, rounds_ahead.MAX_EDGE_MIN),
         metadata={
             "description": "Minutes after the start before a round not begun is flagged; "
@@ -55,8 +52,8 @@ class ScheduleSchema(RuleSchema, RegistrySchema):
         },
     )
     assignee_id = Id(allow_none=True)
-    team = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=100))
-    paused = ma.fields.Boolean()
+    team = Text(allow_none=True, validate=ma.validate.Length(max=100))
+    paused = Bool()
 
 
 class ScheduleUpdateSchema(ScheduleSchema):
@@ -72,45 +69,45 @@ class ScheduleListArgs(ListArgs):
     site_id = Id()
     route_id = Id()
     assignee_id = Id()
-    paused = ma.fields.Boolean()
+    paused = Bool()
 
 
-class RangeArgs(Schema):
+class RangeArgs(QueryArgs):
     """Two instants; occurrences at or after 'from' and before 'to'."""
 
-    from_ = ma.fields.AwareDateTime(required=True, data_key="from")
-    to = ma.fields.AwareDateTime(required=True)
+    from_ = Instant(required=True, data_key="from")
+    to = Instant(required=True)
 
 
 class PreviewSchema(RuleSchema):
     """A rule to try before saving it."""
 
     site_id = Id(required=True)
-    from_ = ma.fields.AwareDateTime(required=True, data_key="from")
-    to = ma.fields.AwareDateTime(required=True)
+    from_ = Instant(required=True, data_key="from")
+    to = Instant(required=True)
 
 
 class OccurrenceSchema(Schema):
     """One start of a round, in UTC and site-local time."""
 
-    at = ma.fields.AwareDateTime(metadata={"description": "UTC"})
-    local = ma.fields.String(metadata={"description": "Site-local, with its UTC offset"})
-    planned_local = ma.fields.String(metadata={"description": "The wall-clock time the rule made"})
-    shifted = ma.fields.Boolean(metadata={"description": "Planned in the spring-forward gap"})
-    ambiguous = ma.fields.Boolean(metadata={"description": "In the repeated hour; first used"})
+    at = Instant(metadata={"description": "UTC"})
+    local = Text(metadata={"description": "Site-local, with its UTC offset"})
+    planned_local = Text(metadata={"description": "The wall-clock time the rule made"})
+    shifted = Bool(metadata={"description": "Planned in the spring-forward gap"})
+    ambiguous = Bool(metadata={"description": "In the repeated hour; first used"})
 
 
 class OccurrencesSchema(Schema):
     """A schedule's occurrences in a range."""
 
-    timezone = ma.fields.String()
+    timezone = Text()
     occurrences = ma.fields.List(ma.fields.Nested(OccurrenceSchema))
 
 
 class PreviewAnswerSchema(OccurrencesSchema):
     """A rule's occurrences in a range, and where the rule ends."""
 
-    ends = ma.fields.Boolean(metadata={"description": "COUNT or UNTIL ends the rule"})
+    ends = Bool(metadata={"description": "COUNT or UNTIL ends the rule"})
     last = ma.fields.Nested(
         OccurrenceSchema,
         allow_none=True,

@@ -5,6 +5,7 @@ from typing import Any
 import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, name_field
+from server.api.fields import Int, Text
 from server.domain.models import ZoneKind
 from server.domain.registry.sites import DETECTION_LIMITS
 
@@ -23,14 +24,14 @@ class SiteSchema(RegistrySchema):
 
     org_id = Id(dump_only=True)
     name = name_field(required=True)
-    address = ma.fields.String(validate=ma.validate.Length(max=500))
-    timezone = ma.fields.String(
+    address = Text(validate=ma.validate.Length(max=500))
+    timezone = Text(
         required=True,
         validate=ma.validate.Length(min=1, max=64),
         metadata={"example": "Asia/Shanghai"},
     )
     inactivity_min = _setting(
-        ma.fields.Integer,
+        Int,
         "inactivity_min",
         "Lone-worker limit: minutes a clocked-in guard's handheld may stay silent before a "
         "guard_inactive alert; null (the default) turns the watch off",
@@ -45,7 +46,7 @@ class SiteSchema(RegistrySchema):
         3.0,
     )
     twin_window_s = _setting(
-        ma.fields.Integer,
+        Int,
         "twin_window_s",
         "Seconds: one checkpoint scanned by two handhelds this close together is a copied tag "
         "(default 60)",
@@ -59,7 +60,7 @@ class SiteSchema(RegistrySchema):
         2.0,
     )
     default_grace_min = _setting(
-        ma.fields.Integer,
+        Int,
         "default_grace_min",
         "Grace minutes a new schedule on this site gets when it does not give its own "
         "grace_min (default 15)",

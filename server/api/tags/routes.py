@@ -15,6 +15,7 @@ from server.api.tags.schemas import (
     IssueSchema,
     QrTagSchema,
     SheetArgs,
+    SheetRequestSchema,
     TagListArgs,
     VerificationSchema,
     VerifyRequestSchema,
@@ -149,17 +150,31 @@ class Verify(MethodView):
         }
 
 
+def _sheet(choices: dict):
+    rows = tags.printable(db_session(), choices)
+    labels = [sheets.Label(r.payload, r.name, r.site, r.code) for r in rows]
+    pdf = sheets.render_pdf(labels, choices["paper"], choices["layout"])
+    name = f"vigil-tags-{_safe(rows[0].site)}-{choices['layout']}-{choices['paper']}.pdf"
+    return _file(pdf, "application/pdf", name)
+
+
+PDF = {"content_type": "application/pdf", "description": "Printable labels"}
+
+
 @blp.route("/label-sheets")
 class LabelSheets(MethodView):
     @blp.authenticated
+    @blp.documents(404)
     @blp.arguments(SheetArgs, location="query")
-    @blp.response(200, BINARY, content_type="application/pdf", description="Printable labels")
+    @blp.response(200, BINARY, **PDF)
     def get(self, args):
-        """A PDF of labels for a site, a zone or a selection of active tags (admin, supervisor)"""
-        rows = tags.printable(db_session(), {**args, "tag_ids": args.get("tag_id")})
-        labels = [sheets.Label(r.payload, r.name, r.site, r.code) for r in rows]
-        pdf = sheets.render_pdf(labels, args["paper"], args["layout"])
-        site = _safe(rows[0].site) if rows else "empty"
-        return _file(
-            pdf, "application/pdf", f"vigil-tags-{site}-{args['layout']}-{args['paper']}.pdf"
-        )
+        """A PDF of labels for a site's or a zone's active tags (admin, supervisor)"""
+        return _sheet(args)
+
+    @blp.authenticated
+    @blp.documents(404)
+    @blp.arguments(SheetRequestSchema)
+    @blp.response(200, BINARY, **PDF)
+    def post(self, data):
+        """A PDF of labels for any choice of active tags, up to 2,000 by id (admin, supervisor)"""
+        return _sheet(data)

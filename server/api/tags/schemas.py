@@ -2,12 +2,11 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, Schema
+from qr import sheets
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Bool, Instant, Int, Text
 from server.domain.models import TagStatus, TagSubject
-from server.domain.registry.tags import Problem
-
-PAPERS = ("a4", "letter")
-LAYOUTS = ("small", "large")
+from server.domain.registry.tags import MAX_LABELS, Problem
 
 
 class QrTagSchema(Schema):
@@ -19,13 +18,13 @@ class QrTagSchema(Schema):
     checkpoint_id = Id(allow_none=True, dump_only=True)
     asset_id = Id(allow_none=True, dump_only=True)
     status = ma.fields.Enum(TagStatus, by_value=True, dump_only=True)
-    key_number = ma.fields.Integer(dump_only=True, metadata={"description": "Signing key id"})
-    payload = ma.fields.String(dump_only=True, metadata={"description": "Text the QR code holds"})
-    issued_at = ma.fields.AwareDateTime(dump_only=True)
+    key_number = Int(dump_only=True, metadata={"description": "Signing key id"})
+    payload = Text(dump_only=True, metadata={"description": "Text the QR code holds"})
+    issued_at = Instant(dump_only=True)
     issued_by = Id(allow_none=True, dump_only=True)
-    ended_at = ma.fields.AwareDateTime(allow_none=True, dump_only=True)
+    ended_at = Instant(allow_none=True, dump_only=True)
     ended_by = Id(allow_none=True, dump_only=True)
-    end_reason = ma.fields.String(dump_only=True)
+    end_reason = Text(dump_only=True)
     replaced_by_id = Id(allow_none=True, dump_only=True)
 
 
@@ -39,10 +38,10 @@ class IssueSchema(Schema):
 class EndSchema(Schema):
     """Why a tag is re-issued or revoked, for the record."""
 
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    reason = Text(required=True, validate=ma.validate.Length(min=1, max=500))
 
 
-class TagListArgs(Schema):
+class TagListArgs(QueryArgs):
     """Filters for the tag list."""
 
     site_id = Id()
@@ -50,28 +49,28 @@ class TagListArgs(Schema):
     checkpoint_id = Id()
     asset_id = Id()
     status = ma.fields.Enum(TagStatus, by_value=True)
-    sort = ma.fields.String(validate=ma.validate.Length(max=50))
+    sort = Text(validate=ma.validate.Length(max=50))
 
 
-class ImageArgs(Schema):
+class ImageArgs(QueryArgs):
     """Print size of one code."""
 
     size_mm = ma.fields.Float(
         load_default=30.0, validate=ma.validate.Range(10, 300), metadata={"description": "Width"}
     )
-    dpi = ma.fields.Integer(load_default=300, validate=ma.validate.Range(72, 1200))
+    dpi = Int(load_default=300, validate=ma.validate.Range(72, 1200))
 
 
 class VerifyRequestSchema(Schema):
     """A scanned payload."""
 
-    payload = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    payload = Text(required=True, validate=ma.validate.Length(min=1, max=200))
 
 
 class VerificationSchema(Schema):
     """Whether a payload verifies and, if not, exactly why."""
 
-    valid = ma.fields.Boolean()
+    valid = Bool()
     reason = ma.fields.Enum(Problem, by_value=True, allow_none=True)
     tag_id = Id(allow_none=True)
     subject = ma.fields.Enum(TagSubject, by_value=True, allow_none=True)
@@ -80,16 +79,31 @@ class VerificationSchema(Schema):
     site_id = Id(allow_none=True)
 
 
-class SheetArgs(Schema):
-    """Which active tags to print, on what paper, in which layout."""
+class SheetChoices(Schema):
+    """What to print and how: the active tags of a site or a zone (of one kind, if given)."""
 
     site_id = Id()
     zone_id = Id()
-    tag_id = ma.fields.List(Id(), validate=ma.validate.Length(max=2000))
-    subject = ma.fields.Enum(TagSubject, by_value=True)
-    paper = ma.fields.String(load_default="a4", validate=ma.validate.OneOf(PAPERS))
-    layout = ma.fields.String(
+    subject = ma.fields.Enum(
+        TagSubject, by_value=True, metadata={"description": "Only checkpoints, or only assets"}
+    )
+    paper = Text(load_default="a4", validate=ma.validate.OneOf(tuple(sheets.PAPERS)))
+    layout = Text(
         load_default="small",
-        validate=ma.validate.OneOf(LAYOUTS),
+        validate=ma.validate.OneOf(tuple(sheets.LAYOUTS)),
         metadata={"description": "small: 21 indoor stickers a page; large: 6 outdoor plates"},
+    )
+
+
+class SheetArgs(QueryArgs, SheetChoices):
+    """A site's or a zone's labels, as a link asks for them."""
+
+
+class SheetRequestSchema(SheetChoices):
+    """Labels for any choice, a selection of tags included (more ids than a URL can hold)."""
+
+    tag_ids = ma.fields.List(
+        Id(),
+        validate=ma.validate.Length(min=1, max=MAX_LABELS),
+        metadata={"description": "Only these tags (with site_id or zone_id, those among them)"},
     )

@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.checkpoints.schemas import PhysicalTagSchema
 from server.api.common import Id, ListArgs, RegistrySchema, name_field
+from server.api.fields import Bool, Text
 from server.domain.actor import Role
 
 
@@ -12,7 +13,7 @@ class UserSchema(RegistrySchema):
 
     org_id = Id(dump_only=True)
     name = name_field(required=True)
-    login = ma.fields.String(
+    login = Text(
         required=True,
         validate=ma.validate.Regexp(
             r"^[A-Za-z0-9._@-]{3,100}$", error="3 to 100 letters, digits or . _ @ -"
@@ -20,15 +21,13 @@ class UserSchema(RegistrySchema):
     )
     role = ma.fields.Enum(Role, by_value=True, required=True)
     site_ids = ma.fields.List(Id(), metadata={"description": "Sites worked on"})
-    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(max=200))
+    password = Text(required=True, load_only=True, validate=ma.validate.Length(max=200))
     person_tags = ma.fields.List(
         ma.fields.Nested(PhysicalTagSchema),
         validate=ma.validate.Length(max=5),
         metadata={"description": "The guard's own buttons or cards, for classic wands"},
     )
-    is_superuser = ma.fields.Boolean(
-        dump_only=True, metadata={"description": "Operates the installation"}
-    )
+    is_superuser = Bool(dump_only=True, metadata={"description": "Operates the installation"})
 
 
 class UserUpdateSchema(UserSchema):
