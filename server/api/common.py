@@ -5,21 +5,33 @@ from typing import Any
 import marshmallow as ma
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import UnprocessableEntity
 from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from device_protocol.text import UNSTORABLE, first_unstorable
 from server.api.fields import Bool, Instant, Int, Text
 from server.domain.listing import PageRequest, fetch_page
 
+# The most sites one person or handheld may be given (a large estate has a few hundred).
+MAX_SITES = 1000
 # Ids are PostgreSQL integers; larger numbers in a request are client mistakes, not 500s.
 MAX_ID = 2**31 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<id:name>` in a route: a positive integer that fits the id columns."""
+    """`<id:name>` in a route: a positive integer that fits the id columns. Digits beyond that
+    are a client's mistake said as such (422), not a page that does not exist."""
 
     def __init__(self, url_map: Map) -> None:
         super().__init__(url_map, min=1, max=MAX_ID)
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise UnprocessableEntity(
+                f"an id in the path must be a whole number from 1 to {MAX_ID}"
+            )
+        return number
 
 
 class Sha256Converter(BaseConverter):
@@ -40,7 +52,9 @@ class Schema(ma.Schema):
     def _refuse_unstorable(self, data: Any, **_kwargs: Any) -> Any:
         where = first_unstorable(data)
         if where is not None:
-            raise ma.ValidationError(f"{where or 'the value'}: text may not contain {UNSTORABLE}")
+            raise ma.ValidationError(
+                f"text may not contain {UNSTORABLE}", field_name=where or "_schema"
+            )
         return data
 
 

@@ -31,6 +31,27 @@ def body(code: int, message: str, errors_: Any = None) -> dict[str, Any]:
     return payload
 
 
+def _flatten(errors_: Any, where: str) -> list[str]:
+    if isinstance(errors_, dict):
+        return [
+            line
+            for key, inner in errors_.items()
+            for line in _flatten(inner, f"{where}.{key}" if where else str(key))
+        ]
+    if isinstance(errors_, list) and all(isinstance(e, str) for e in errors_):
+        return [f"{where}: {' '.join(errors_)}" if where else " ".join(errors_)]
+    if isinstance(errors_, list):
+        return [line for inner in errors_ for line in _flatten(inner, where)]
+    return [f"{where}: {errors_}"]
+
+
+def summary(errors_: Any, most: int = 3) -> str:
+    """What was wrong with a request, in a line: the first few fields and why."""
+    lines = [line.replace("._schema:", ":") for line in _flatten(errors_, "")]
+    more = f" (and {len(lines) - most} more)" if len(lines) > most else ""
+    return "; ".join(lines[:most]) + more
+
+
 def init_errors(app: Flask, api: Any) -> None:
     """Register handlers for domain errors, HTTP errors and anything unexpected."""
 
@@ -46,6 +67,9 @@ def init_errors(app: Flask, api: Any) -> None:
 
     def _http(error: HTTPException) -> Any:
         payload, code, headers = api.handle_http_exception(error)
+        if code in (400, 422) and payload.get("errors"):
+            # The schema's findings, said in a line: "json.site_id: Not a valid integer."
+            payload["message"] = summary(payload["errors"])
         payload.setdefault("message", error.description)
         payload["status"] = HTTPStatus(code).phrase
         if code == 405 and getattr(error, "valid_methods", None):

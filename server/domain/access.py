@@ -1,5 +1,6 @@
 """Authorization: who may do what, on which tenant and which sites."""
 
+import re
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -11,6 +12,7 @@ from server.domain.errors import Forbidden, NotFound
 T = TypeVar("T")
 
 # Read access to the registry is open to every role within its sites; writes are not.
+MANAGE_TENANT = frozenset({Role.ADMIN})
 MANAGE_SITES = frozenset({Role.ADMIN})
 MANAGE_REGISTRY = frozenset({Role.ADMIN, Role.SUPERVISOR})
 READ_PEOPLE = frozenset({Role.ADMIN, Role.SUPERVISOR})
@@ -47,4 +49,9 @@ def one_visible(session: Session, stmt: Select[Any], what: str) -> Any:
 def get_scoped(session: Session, model: type[T], object_id: int, actor: Actor) -> T:
     """Fetch a site-bound object the actor may see, or raise NotFound (never leak existence)."""
     stmt = scoped(select(model), model, actor).where(model.id == object_id)  # type: ignore[attr-defined]
-    return one_visible(session, stmt, f"{model.__name__.lower()} {object_id}")
+    return one_visible(session, stmt, f"{noun(model)} {object_id}")
+
+
+def noun(model: type) -> str:
+    """What users call a model's rows: PatrolRoute -> "patrol route", Round -> "round"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()

@@ -50,7 +50,7 @@ INSPECTION = [
     ),
     Case(
         "GET",
-        "/api/v1/inspection-templates/<id:template_id>/versions/<int:version>",
+        "/api/v1/inspection-templates/<id:template_id>/versions/<id:version>",
         EVERYONE,
         lambda p, w: (f"/api/v1/inspection-templates/{p.template.id}/versions/1", None),
         "tenant",

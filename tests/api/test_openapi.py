@@ -108,3 +108,91 @@ def test_pagination_header_is_documented_as_the_json_text_it_is(client):
     assert listing["responses"]["200"]["headers"]["X-Pagination"] == {
         "$ref": "#/components/headers/PAGINATION"
     }
+
+
+def _resolve(spec, schema):
+    while "$ref" in schema:
+        _, _, kind, name = schema["$ref"].split("/")
+        schema = spec["components"][kind][name]
+    return schema
+
+
+def _parameters(spec, op):
+    return [_resolve(spec, p) for p in op.get("parameters", [])]
+
+
+def _request_fields(spec, schema, where, seen=None):
+    """(where, field schema) for every leaf a request may carry under schema."""
+    seen = set() if seen is None else seen
+    if "$ref" in schema:
+        name = schema["$ref"]
+        if name in seen:
+            return
+        seen = seen | {name}
+    schema = _resolve(spec, schema)
+    if schema.get("readOnly"):
+        return
+    if schema.get("type") == "object" or "properties" in schema:
+        for name, inner in schema.get("properties", {}).items():
+            yield from _request_fields(spec, inner, f"{where}.{name}", seen)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            yield from _request_fields(spec, extra, f"{where}.*", seen)
+    elif schema.get("type") == "array":
+        yield (where, schema)
+        yield from _request_fields(spec, schema.get("items", {}), f"{where}[]", seen)
+    else:
+        yield (where, schema)
+
+
+def _unbounded(schema):
+    kind = schema.get("type")
+    if kind == "integer":
+        return "minimum" not in schema or "maximum" not in schema
+    if kind == "string":
+        bounded = ("maxLength", "enum", "pattern")
+        return not any(k in schema for k in bounded) and schema.get("format") not in (
+            "date-time",
+            "date",
+            "uuid",
+            "binary",
+        )
+    if kind == "array":
+        return "maxItems" not in schema
+    return False
+
+
+def test_every_value_a_request_may_carry_has_its_limit_in_the_document(client):
+    """A device maker reads the maxima from the contract, not from 422s."""
+    spec = client.get("/api/openapi.json").json
+    unbounded = []
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            if method == "parameters":
+                continue
+            name = f"{method.upper()} {path}"
+            for param in _parameters(spec, op):
+                for where, schema in _request_fields(spec, param.get("schema", {}), param["name"]):
+                    if _unbounded(schema):
+                        unbounded.append(f"{name} {param['in']} {where}")
+            for media in op.get("requestBody", {}).get("content", {}).values():
+                for where, schema in _request_fields(spec, media.get("schema", {}), "body"):
+                    if _unbounded(schema):
+                        unbounded.append(f"{name} {where}")
+    assert not unbounded, "\n".join(unbounded)
+
+
+def test_the_handheld_contract_names_its_header_formats_and_stale_writes(client):
+    spec = client.get("/api/openapi.json").json
+    sync = spec["paths"]["/api/v1/device/sync"]["post"]
+    header = next(p for p in sync["parameters"] if p["name"] == "Vigil-Protocol")
+    assert header["in"] == "header" and header["required"] and header["schema"]["enum"]
+    assert "412" in sync["responses"]
+    body = _resolve(spec, sync["requestBody"]["content"]["application/json"]["schema"])
+    assert body["properties"]["sent_at"]["format"] == "date-time"
+    # Every operation that honours If-Match says what a stale one gets.
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            names = {p["name"] for p in _parameters(spec, op)} if method != "parameters" else ()
+            if "If-Match" in names:
+                assert "412" in op["responses"], f"{method.upper()} {path}"

@@ -91,8 +91,8 @@ def test_preview_shows_a_rule_across_spring_forward_in_site_time(client, make, o
             "site_id": berlin.id,
             "rrule": "FREQ=DAILY;BYHOUR=0,2,4;BYMINUTE=0",
             "start_local": "2026-03-01T00:00",
-            "from": "2026-03-28T22:00:00Z",
-            "to": "2026-03-29T03:00:00Z",
+            "since": "2026-03-28T22:00:00Z",
+            "until": "2026-03-29T03:00:00Z",
         },
         headers=headers,
     )
@@ -111,8 +111,8 @@ def _preview(client, headers, site, rrule, start_local, **extra):
         "site_id": site.id,
         "rrule": rrule,
         "start_local": start_local,
-        "from": "2026-11-28T00:00:00Z",
-        "to": "2026-12-03T00:00:00Z",
+        "since": "2026-11-28T00:00:00Z",
+        "until": "2026-12-03T00:00:00Z",
     } | extra
     return client.post("/api/v1/schedules/preview", json=body, headers=headers)
 
@@ -213,7 +213,7 @@ def test_occurrences_of_a_saved_schedule_past_and_future(client, make, site, sup
     schedule = _schedule(client, supervisor, route["id"], exdates=["2026-11-21"]).json
     response = client.get(
         f"/api/v1/schedules/{schedule['id']}/occurrences"
-        "?from=2026-11-19T00:00:00Z&to=2026-11-23T00:00:00Z",
+        "?since=2026-11-19T00:00:00Z&until=2026-11-23T00:00:00Z",
         headers=supervisor,
     )
     assert response.status_code == 200
@@ -251,7 +251,7 @@ def test_the_alert_loop_acknowledge_resolve_reopen_is_audited(client, make, site
     assert [a["id"] for a in listed.json] == [alert.id]
 
     ack = client.post(
-        f"{path}/acknowledge", json={"comment": "calling the guard"}, headers=supervisor
+        f"{path}/acknowledge", json={"note": "calling the guard"}, headers=supervisor
     )
     assert ack.status_code == 200 and ack.json["state"] == "acknowledged"
     assert client.post(f"{path}/acknowledge", json={}, headers=supervisor).status_code == 409
@@ -273,7 +273,7 @@ def test_the_alert_loop_acknowledge_resolve_reopen_is_audited(client, make, site
     )
     assert done.json["resolved_by"] is not None
 
-    again = client.post(f"{path}/reopen", json={"comment": "still open"}, headers=supervisor)
+    again = client.post(f"{path}/reopen", json={"note": "still open"}, headers=supervisor)
     assert again.status_code == 200 and again.json["state"] == "open"
     assert again.json["resolution"] is None
     assert [h["action"] for h in again.json["history"]] == ["acknowledged", "resolved", "reopened"]

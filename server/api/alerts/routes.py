@@ -2,9 +2,10 @@
 
 from flask.views import MethodView
 
-from server.api.alerts.schemas import AlertListArgs, AlertSchema, CommentSchema, ResolveSchema
+from server.api.alerts.schemas import AlertListArgs, AlertSchema, NoteSchema, ResolveSchema
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
+from server.domain import access
 from server.domain.alerts import handling
 from server.domain.models import Alert
 from server.http.session import db_session
@@ -17,6 +18,7 @@ blp = Blueprint(
 @blp.route("/alerts")
 class Alerts(MethodView):
     @blp.authenticated
+    @blp.allows(access.HANDLE_ALERTS)
     @blp.arguments(AlertListArgs, location="query")
     @blp.response(200, AlertSchema(many=True))
     @blp.paginate(**PAGING)
@@ -29,6 +31,7 @@ class Alerts(MethodView):
 @blp.route("/alerts/<id:alert_id>")
 class AlertById(MethodView):
     @blp.authenticated
+    @blp.allows(access.HANDLE_ALERTS)
     @blp.documents(404)
     @blp.response(200, AlertSchema)
     def get(self, alert_id):
@@ -39,12 +42,13 @@ class AlertById(MethodView):
 @blp.route("/alerts/<id:alert_id>/acknowledge")
 class Acknowledge(MethodView):
     @blp.authenticated
+    @blp.allows(access.HANDLE_ALERTS)
     @blp.documents(404, 409)
-    @blp.arguments(CommentSchema)
+    @blp.arguments(NoteSchema)
     @blp.response(200, AlertSchema)
     def post(self, data, alert_id):
         """Acknowledge an open alert (admin, supervisor)"""
-        alert = handling.acknowledge(db_session(), alert_id, data["comment"])
+        alert = handling.acknowledge(db_session(), alert_id, data["note"])
         db_session().commit()
         return alert
 
@@ -52,6 +56,7 @@ class Acknowledge(MethodView):
 @blp.route("/alerts/<id:alert_id>/resolve")
 class Resolve(MethodView):
     @blp.authenticated
+    @blp.allows(access.HANDLE_ALERTS)
     @blp.documents(404, 409)
     @blp.arguments(ResolveSchema)
     @blp.response(200, AlertSchema)
@@ -65,11 +70,12 @@ class Resolve(MethodView):
 @blp.route("/alerts/<id:alert_id>/reopen")
 class Reopen(MethodView):
     @blp.authenticated
+    @blp.allows(access.HANDLE_ALERTS)
     @blp.documents(404, 409)
-    @blp.arguments(CommentSchema)
+    @blp.arguments(NoteSchema)
     @blp.response(200, AlertSchema)
     def post(self, data, alert_id):
         """Reopen a resolved alert (admin, supervisor)"""
-        alert = handling.reopen(db_session(), alert_id, data["comment"])
+        alert = handling.reopen(db_session(), alert_id, data["note"])
         db_session().commit()
         return alert

@@ -81,10 +81,10 @@ class AlertListArgs(QueryArgs):
     sort = Text(validate=ma.validate.Length(max=50))
 
 
-class CommentSchema(Schema):
-    """A comment on an acknowledgement or a reopening."""
+class NoteSchema(Schema):
+    """A note on an acknowledgement or a reopening: who is on it, why it is back."""
 
-    comment = Text(load_default="", validate=ma.validate.Length(max=4000))
+    note = Text(load_default="", validate=ma.validate.Length(max=4000))
 
 
 class ResolveSchema(Schema):

@@ -10,7 +10,8 @@ from server.api.asset_readings.schemas import (
     SeriesSchema,
 )
 from server.api.blueprint import Blueprint
-from server.domain.inspection import limits, readings
+from server.domain import access
+from server.domain.inspection import limits, readings, records
 from server.http.session import db_session
 
 blp = Blueprint(
@@ -34,6 +35,7 @@ class Limits(MethodView):
 @blp.route("/assets/<id:asset_id>/limits/<string(maxlength=40):item_key>")
 class LimitByItem(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.arguments(LimitSchema)
     @blp.response(200, LimitSchema)
@@ -44,6 +46,7 @@ class LimitByItem(MethodView):
         return limit
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.response(204)
     def delete(self, asset_id, item_key):
@@ -55,6 +58,7 @@ class LimitByItem(MethodView):
 @blp.route("/assets/<id:asset_id>/readings")
 class Series(MethodView):
     @blp.authenticated
+    @blp.allows(records.INSPECT)
     @blp.documents(404)
     @blp.arguments(SeriesArgs, location="query")
     @blp.response(200, SeriesSchema)
@@ -68,6 +72,7 @@ class Series(MethodView):
 @blp.route("/assets/<id:asset_id>/readings.csv")
 class Export(MethodView):
     @blp.authenticated
+    @blp.allows(records.INSPECT)
     @blp.documents(404)
     @blp.arguments(ExportArgs, location="query")
     @blp.response(200, {"type": "string"}, content_type="text/csv", description="UTF-8 CSV")

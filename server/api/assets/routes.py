@@ -5,6 +5,7 @@ from flask.views import MethodView
 from server.api.assets.schemas import AssetListArgs, AssetSchema, AssetUpdateSchema
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated, patch_schema
+from server.domain import access
 from server.domain.models import Asset
 from server.domain.registry import assets
 from server.http.session import db_session
@@ -24,6 +25,7 @@ class Assets(MethodView):
         return paginated(db_session(), stmt, Asset, args, pagination_parameters, assets.SORTABLE)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.arguments(AssetSchema)
     @blp.response(201, AssetSchema)
     def post(self, data):
@@ -44,6 +46,7 @@ class AssetById(MethodView):
         return assets.get(db_session(), asset_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(AssetUpdateSchema))

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from server.api.audit.schemas import AuditEventSchema, AuditListArgs
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
-from server.domain import audit
+from server.domain import access, audit
 from server.domain.models import AuditEvent
 from server.http.session import db_session
 
@@ -15,6 +15,7 @@ blp = Blueprint("audit", __name__, url_prefix="/api/v1", description="Who change
 @blp.route("/audit-events")
 class AuditEvents(MethodView):
     @blp.authenticated
+    @blp.allows(access.READ_AUDIT)
     @blp.arguments(AuditListArgs, location="query")
     @blp.response(200, AuditEventSchema(many=True))
     @blp.paginate(**PAGING)

@@ -9,6 +9,7 @@ from server.api.checkpoints.schemas import (
     CheckpointUpdateSchema,
 )
 from server.api.common import PAGING, paginated, patch_schema
+from server.domain import access
 from server.domain.models import Checkpoint
 from server.domain.registry import checkpoints
 from server.http.session import db_session
@@ -32,6 +33,7 @@ class Checkpoints(MethodView):
         )
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(409)
     @blp.arguments(CheckpointSchema)
     @blp.response(201, CheckpointSchema)
@@ -53,6 +55,7 @@ class CheckpointById(MethodView):
         return checkpoints.get(db_session(), checkpoint_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(CheckpointUpdateSchema))

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated, patch_schema
 from server.api.devices.schemas import DeviceListArgs, DeviceSchema, DeviceUpdateSchema
+from server.domain import access
 from server.domain.models import Device
 from server.domain.registry import devices
 from server.http.session import db_session
@@ -15,6 +16,7 @@ blp = Blueprint("devices", __name__, url_prefix="/api/v1", description="Handheld
 @blp.route("/devices")
 class Devices(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.arguments(DeviceListArgs, location="query")
     @blp.response(200, DeviceSchema(many=True))
     @blp.paginate(**PAGING)
@@ -24,6 +26,7 @@ class Devices(MethodView):
         return paginated(db_session(), stmt, Device, args, pagination_parameters, devices.SORTABLE)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.documents(409)
     @blp.arguments(DeviceSchema)
     @blp.response(201, DeviceSchema)
@@ -37,6 +40,7 @@ class Devices(MethodView):
 @blp.route("/devices/<id:device_id>")
 class DeviceById(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.etag
     @blp.documents(404)
     @blp.response(200, DeviceSchema)
@@ -45,6 +49,7 @@ class DeviceById(MethodView):
         return devices.get(db_session(), device_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(DeviceUpdateSchema))

@@ -2,7 +2,7 @@
 
 import marshmallow as ma
 
-from server.api.common import Id, ListArgs, RegistrySchema
+from server.api.common import MAX_SITES, Id, ListArgs, RegistrySchema
 from server.api.fields import Instant, Text
 
 
@@ -17,7 +17,11 @@ class DeviceSchema(RegistrySchema):
         ),
     )
     label = Text(validate=ma.validate.Length(max=200))
-    site_ids = ma.fields.List(Id(), metadata={"description": "Sites it works on"})
+    site_ids = ma.fields.List(
+        Id(),
+        validate=ma.validate.Length(max=MAX_SITES),
+        metadata={"description": "Sites it works on"},
+    )
     last_seen_at = Instant(dump_only=True, allow_none=True)
     enrolled_at = Instant(
         dump_only=True, allow_none=True, metadata={"description": "Last enrollment (handhelds)"}

@@ -14,6 +14,7 @@ from server.api.enrollment.schemas import (
     EnrollmentCodeSchema,
     NewCodeSchema,
 )
+from server.domain import access
 from server.domain.models import EnrollmentCode
 from server.domain.registry import enrollment
 from server.http.session import db_session
@@ -24,6 +25,7 @@ blp = Blueprint("enrollment", __name__, url_prefix="/api/v1", description="Enrol
 @blp.route("/enrollment-codes")
 class Codes(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.arguments(CodeListArgs, location="query")
     @blp.response(200, EnrollmentCodeSchema(many=True))
     @blp.paginate(**PAGING)
@@ -33,6 +35,7 @@ class Codes(MethodView):
         return paginated(db_session(), stmt, EnrollmentCode, args, pagination_parameters, ())
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.arguments(CodeRequestSchema)
     @blp.response(201, NewCodeSchema)
     def post(self, data):
@@ -53,6 +56,7 @@ class Codes(MethodView):
 @blp.route("/enrollment-codes/<id:code_id>/revoke")
 class Revoke(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.documents(404, 409)
     @blp.response(200, EnrollmentCodeSchema)
     def post(self, code_id):

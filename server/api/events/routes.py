@@ -5,7 +5,7 @@ from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
 from server.api.events.schemas import EventListArgs, EventPageArgs, EventPageSchema
-from server.domain import events
+from server.domain import access, events
 from server.http.session import db_session
 
 blp = Blueprint(
@@ -19,6 +19,7 @@ blp = Blueprint(
 @blp.route("/events")
 class Events(MethodView):
     @blp.authenticated
+    @blp.allows(access.READ_EVENTS)
     @blp.arguments(EventPageArgs, location="query")
     @blp.response(200, EventPageSchema)
     def get(self, args):
@@ -36,6 +37,7 @@ class Events(MethodView):
 @blp.route("/events.csv")
 class Export(MethodView):
     @blp.authenticated
+    @blp.allows(access.READ_EVENTS)
     @blp.arguments(EventListArgs, location="query")
     @blp.response(
         200,

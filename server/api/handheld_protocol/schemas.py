@@ -35,7 +35,9 @@ class SyncRequestSchema(Schema):
         # device_protocol checks each event's text on its own: one bad event is rejected alone.
         return data
 
-    sent_at = Text(required=True, metadata={"description": "Device clock at sending"})
+    sent_at = Text(
+        required=True, metadata={"description": "Device clock at sending", "format": "date-time"}
+    )
     boot_id = Text(validate=ma.validate.Length(max=64))
     monotonic_ms = Int()
     events = ma.fields.List(

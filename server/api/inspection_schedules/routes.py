@@ -9,6 +9,7 @@ from server.api.inspection_schedules.schemas import (
     InspectionScheduleSchema,
     InspectionScheduleUpdateSchema,
 )
+from server.domain import access
 from server.domain.inspection import schedules
 from server.domain.models import InspectionSchedule
 from server.http.session import db_session
@@ -43,6 +44,7 @@ class Schedules(MethodView):
         return [_dump(s) for s in page]
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(409)
     @blp.arguments(InspectionScheduleSchema)
     @blp.response(201, InspectionScheduleSchema)
@@ -64,6 +66,7 @@ class ScheduleById(MethodView):
         return _dump(schedules.get(db_session(), schedule_id))
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(InspectionScheduleUpdateSchema))

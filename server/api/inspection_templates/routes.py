@@ -10,6 +10,7 @@ from server.api.inspection_templates.schemas import (
     TemplateUpdateSchema,
     VersionSchema,
 )
+from server.domain import access
 from server.domain.inspection import templates
 from server.domain.models import InspectionTemplate
 from server.http.session import db_session
@@ -42,6 +43,7 @@ class Templates(MethodView):
         return [_dump(t) for t in page]
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(409)
     @blp.arguments(TemplateSchema)
     @blp.response(201, TemplateSchema)
@@ -55,6 +57,7 @@ class Templates(MethodView):
 @blp.route("/inspection-templates/starters")
 class Starters(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.response(200, TemplateSchema(many=True))
     def post(self):
         """Install the templates Vigil ships with that you do not have yet (admin, supervisor)"""
@@ -74,6 +77,7 @@ class TemplateById(MethodView):
         return _dump(templates.get(db_session(), template_id))
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(TemplateUpdateSchema))
@@ -86,7 +90,7 @@ class TemplateById(MethodView):
         return _dump(template)
 
 
-@blp.route("/inspection-templates/<id:template_id>/versions/<int:version>")
+@blp.route("/inspection-templates/<id:template_id>/versions/<id:version>")
 class TemplateVersion(MethodView):
     @blp.authenticated
     @blp.documents(404)

@@ -17,6 +17,7 @@ blp = Blueprint(
 @blp.route("/inspections")
 class Records(MethodView):
     @blp.authenticated
+    @blp.allows(records.INSPECT)
     @blp.arguments(RecordListArgs, location="query")
     @blp.response(200, RecordSchema(many=True))
     @blp.paginate(**PAGING)
@@ -28,6 +29,7 @@ class Records(MethodView):
         )
 
     @blp.authenticated
+    @blp.allows(records.INSPECT)
     @blp.documents(409)
     @blp.arguments(RecordSchema)
     @blp.response(201, RecordSchema)
@@ -44,6 +46,7 @@ class Records(MethodView):
 @blp.route("/inspections/latest")
 class Latest(MethodView):
     @blp.authenticated
+    @blp.allows(records.INSPECT)
     @blp.arguments(RecordListArgs, location="query")
     @blp.response(200, RecordSchema(many=True))
     @blp.paginate(**PAGING)
@@ -58,6 +61,7 @@ class Latest(MethodView):
 @blp.route("/inspections/<id:record_id>")
 class RecordById(MethodView):
     @blp.authenticated
+    @blp.allows(records.INSPECT)
     @blp.documents(404)
     @blp.response(200, RecordSchema)
     def get(self, record_id):

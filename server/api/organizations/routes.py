@@ -9,6 +9,7 @@ from server.api.organizations.schemas import (
     OrganizationSchema,
     OrganizationUpdateSchema,
 )
+from server.domain import access
 from server.domain.models import Organization
 from server.domain.registry import organizations
 from server.http.session import db_session
@@ -51,6 +52,7 @@ class OrganizationById(MethodView):
         return organizations.get(db_session(), org_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_TENANT)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(OrganizationUpdateSchema))

@@ -5,6 +5,7 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated, patch_schema
 from server.api.patrol_routes.schemas import RouteListArgs, RouteSchema, RouteUpdateSchema
+from server.domain import access
 from server.domain.models import PatrolRoute
 from server.domain.patrol import patrol_routes
 from server.http.session import db_session
@@ -28,6 +29,7 @@ class Routes(MethodView):
         )
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(409)
     @blp.arguments(RouteSchema)
     @blp.response(201, RouteSchema)
@@ -49,6 +51,7 @@ class RouteById(MethodView):
         return patrol_routes.get(db_session(), route_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(RouteUpdateSchema))

@@ -15,6 +15,7 @@ from server.api.schedules.schemas import (
     ScheduleSchema,
     ScheduleUpdateSchema,
 )
+from server.domain import access
 from server.domain.errors import Invalid
 from server.domain.models import Schedule
 from server.domain.patrol import schedules
@@ -54,6 +55,7 @@ class Schedules(MethodView):
         )
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(409)
     @blp.arguments(ScheduleSchema)
     @blp.response(201, ScheduleSchema)
@@ -67,12 +69,11 @@ class Schedules(MethodView):
 @blp.route("/schedules/preview")
 class Preview(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.arguments(PreviewSchema)
     @blp.response(200, PreviewAnswerSchema)
     def post(self, data):
         """List a rule's occurrences in a range and where it ends, unsaved (admin, supervisor)"""
-        data = dict(data)
-        data["from"] = data.pop("from_")
         tried = schedules.preview(db_session(), data)
         last = _occurrence(tried.last) if tried.last else None
         return _answer(tried.timezone, tried.occurrences) | {"ends": tried.ends, "last": last}
@@ -89,6 +90,7 @@ class ScheduleById(MethodView):
         return schedules.get(db_session(), schedule_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(ScheduleUpdateSchema))
@@ -108,7 +110,7 @@ class Occurrences(MethodView):
     @blp.response(200, OccurrencesSchema)
     def get(self, args, schedule_id):
         """A schedule's occurrences between two instants, past or future; no rounds are made"""
-        if args["from_"] >= args["to"]:
-            raise Invalid("'from' must be before 'to'", {"to": ["after from"]})
-        found = schedules.occurrences(db_session(), schedule_id, args["from_"], args["to"])
+        if args["since"] >= args["until"]:
+            raise Invalid("'since' must be before 'until'", {"until": ["after since"]})
+        found = schedules.occurrences(db_session(), schedule_id, args["since"], args["until"])
         return _answer(*found)

@@ -73,18 +73,18 @@ class ScheduleListArgs(ListArgs):
 
 
 class RangeArgs(QueryArgs):
-    """Two instants; occurrences at or after 'from' and before 'to'."""
+    """Two instants; occurrences at or after 'since' and before 'until'."""
 
-    from_ = Instant(required=True, data_key="from")
-    to = Instant(required=True)
+    since = Instant(required=True)
+    until = Instant(required=True)
 
 
 class PreviewSchema(RuleSchema):
     """A rule to try before saving it."""
 
     site_id = Id(required=True)
-    from_ = Instant(required=True, data_key="from")
-    to = Instant(required=True)
+    since = Instant(required=True)
+    until = Instant(required=True)
 
 
 class OccurrenceSchema(Schema):

@@ -11,6 +11,7 @@ from server.api.sites.schemas import (
     ZoneSchema,
     ZoneUpdateSchema,
 )
+from server.domain import access
 from server.domain.models import Site, Zone
 from server.domain.registry import sites
 from server.http.session import db_session
@@ -30,6 +31,7 @@ class Sites(MethodView):
         return paginated(db_session(), stmt, Site, args, pagination_parameters, sites.SORTABLE)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_SITES)
     @blp.documents(409)
     @blp.arguments(SiteSchema)
     @blp.response(201, SiteSchema)
@@ -51,6 +53,7 @@ class SiteById(MethodView):
         return sites.get(db_session(), site_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_SITES)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(SiteUpdateSchema))
@@ -74,6 +77,7 @@ class Zones(MethodView):
         return paginated(db_session(), stmt, Zone, args, pagination_parameters, sites.ZONE_SORTABLE)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(409)
     @blp.arguments(ZoneSchema)
     @blp.response(201, ZoneSchema)
@@ -95,6 +99,7 @@ class ZoneById(MethodView):
         return sites.get_zone(db_session(), zone_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(ZoneUpdateSchema))

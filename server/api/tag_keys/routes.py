@@ -31,12 +31,14 @@ def _dump(key):
 @blp.route("/tag-keys")
 class TagKeys(MethodView):
     @blp.authenticated
+    @blp.allows(tag_keys.ONLY_ADMIN)
     @blp.response(200, TagKeySchema(many=True))
     def get(self):
         """List your organization's tag keys (admin)"""
         return [_dump(k) for k in db_session().scalars(tag_keys.list_query())]
 
     @blp.authenticated
+    @blp.allows(tag_keys.ONLY_ADMIN)
     @blp.response(201, TagKeySchema)
     def post(self):
         """Rotate: sign new tags with a new key; older live keys keep verifying (admin)"""
@@ -48,6 +50,7 @@ class TagKeys(MethodView):
 @blp.route("/tag-keys/<id:key_id>/retire")
 class Retire(MethodView):
     @blp.authenticated
+    @blp.allows(tag_keys.ONLY_ADMIN)
     @blp.documents(404, 409)
     @blp.response(200, TagKeySchema)
     def post(self, key_id):

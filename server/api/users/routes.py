@@ -5,6 +5,7 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated, patch_schema
 from server.api.users.schemas import UserListArgs, UserSchema, UserUpdateSchema
+from server.domain import access
 from server.domain.models import User
 from server.domain.registry import users
 from server.http.session import db_session
@@ -15,6 +16,7 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1", description="People who
 @blp.route("/users")
 class Users(MethodView):
     @blp.authenticated
+    @blp.allows(access.READ_PEOPLE)
     @blp.arguments(UserListArgs, location="query")
     @blp.response(200, UserSchema(many=True))
     @blp.paginate(**PAGING)
@@ -24,6 +26,7 @@ class Users(MethodView):
         return paginated(db_session(), stmt, User, args, pagination_parameters, users.SORTABLE)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_USERS)
     @blp.documents(409)
     @blp.arguments(UserSchema)
     @blp.response(201, UserSchema)
@@ -37,6 +40,7 @@ class Users(MethodView):
 @blp.route("/users/<id:user_id>")
 class UserById(MethodView):
     @blp.authenticated
+    @blp.allows(access.READ_PEOPLE)
     @blp.etag
     @blp.documents(404)
     @blp.response(200, UserSchema)
@@ -45,6 +49,7 @@ class UserById(MethodView):
         return users.get(db_session(), user_id)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_USERS)
     @blp.etag
     @blp.documents(404, 409, 412)
     @blp.arguments(patch_schema(UserUpdateSchema))

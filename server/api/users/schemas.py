@@ -3,7 +3,7 @@
 import marshmallow as ma
 
 from server.api.checkpoints.schemas import PhysicalTagSchema
-from server.api.common import Id, ListArgs, RegistrySchema, name_field
+from server.api.common import MAX_SITES, Id, ListArgs, RegistrySchema, name_field
 from server.api.fields import Bool, Text
 from server.domain.actor import Role
 
@@ -20,7 +20,11 @@ class UserSchema(RegistrySchema):
         ),
     )
     role = ma.fields.Enum(Role, by_value=True, required=True)
-    site_ids = ma.fields.List(Id(), metadata={"description": "Sites worked on"})
+    site_ids = ma.fields.List(
+        Id(),
+        validate=ma.validate.Length(max=MAX_SITES),
+        metadata={"description": "Sites worked on"},
+    )
     password = Text(required=True, load_only=True, validate=ma.validate.Length(max=200))
     person_tags = ma.fields.List(
         ma.fields.Nested(PhysicalTagSchema),

@@ -7,6 +7,7 @@ from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
 from server.api.wand_imports.schemas import ImportForm, ReportSchema
+from server.domain import access
 from server.http.session import db_session
 from server.ingest import wand
 
@@ -23,6 +24,7 @@ def _limit():
 @blp.route("/wand-imports")
 class WandImports(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_DEVICES)
     @blp.arguments(ImportForm, location="multipart")
     @blp.response(200, ReportSchema)
     def post(self, form):

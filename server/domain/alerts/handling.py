@@ -37,12 +37,12 @@ def get(session: Session, alert_id: int) -> Alert:
     return access.get_scoped(session, Alert, alert_id, actor)
 
 
-def acknowledge(session: Session, alert_id: int, comment: str) -> Alert:
+def acknowledge(session: Session, alert_id: int, note: str) -> Alert:
     """Someone has seen it and is on it."""
     alert = get(session, alert_id)
     if alert.state is not AlertState.OPEN:
         raise Conflict(f"alert {alert_id} is {alert.state.value}, not open")
-    return _act(session, alert, "acknowledged", comment, AlertState.ACKNOWLEDGED)
+    return _act(session, alert, "acknowledged", note, AlertState.ACKNOWLEDGED)
 
 
 def resolve(session: Session, alert_id: int, note: str, photo: str | None = None) -> Alert:
@@ -70,7 +70,7 @@ def resolve(session: Session, alert_id: int, note: str, photo: str | None = None
     return _act(session, alert, "resolved", note, AlertState.RESOLVED, closed)
 
 
-def reopen(session: Session, alert_id: int, comment: str) -> Alert:
+def reopen(session: Session, alert_id: int, note: str) -> Alert:
     """The fix did not hold: open it again."""
     alert = get(session, alert_id)
     if alert.state is not AlertState.RESOLVED and not alert.awaiting_reading:
@@ -79,7 +79,7 @@ def reopen(session: Session, alert_id: int, comment: str) -> Alert:
         ("resolved_at", "resolved_by", "resolution", "resolution_photo")
     )
     cleared["awaiting_reading"] = False
-    return _act(session, alert, "reopened", comment, AlertState.OPEN, cleared)
+    return _act(session, alert, "reopened", note, AlertState.OPEN, cleared)
 
 
 def _act(

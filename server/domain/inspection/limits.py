@@ -8,8 +8,14 @@ from sqlalchemy.orm import Session
 from server.domain import access, audit
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid, NotFound
-from server.domain.inspection.definition import Bounds, check_range, nesting_problems
-from server.domain.models import AssetLimit
+from server.domain.inspection.definition import (
+    NUMERIC,
+    Bounds,
+    check_range,
+    nesting_problems,
+    parse,
+)
+from server.domain.models import AssetLimit, InspectionTemplate, TemplateVersion
 from server.domain.registry import assets
 
 RANGES = ("normal", "warning", "critical")
@@ -21,6 +27,25 @@ class _Errors:
 
     def add(self, path: str, message: str) -> None:
         self.found.setdefault(path, []).append(message)
+
+
+def numeric_item_keys(session: Session, org_id: int) -> set[str]:
+    """Keys of the readings (number, meter, derived) in the tenant's templates as they are now."""
+    stmt = (
+        select(TemplateVersion.definition)
+        .join(InspectionTemplate, InspectionTemplate.id == TemplateVersion.template_id)
+        .where(
+            InspectionTemplate.org_id == org_id,
+            InspectionTemplate.active.is_(True),
+            TemplateVersion.version == InspectionTemplate.version,
+        )
+    )
+    return {
+        item.key
+        for raw in session.scalars(stmt)
+        for item in parse(raw).items
+        if item.type in NUMERIC
+    }
 
 
 def list_for(session: Session, asset_id: int) -> list[AssetLimit]:
@@ -35,6 +60,16 @@ def put(session: Session, asset_id: int, item_key: str, data: dict[str, Any]) ->
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     asset = assets.get(session, asset_id)
+    if item_key not in numeric_item_keys(session, asset.org_id):
+        raise Invalid(
+            f"no inspection template has a numeric item '{item_key}': limits are for readings",
+            {"item_key": ["not a numeric item of any current template"]},
+        )
+    if all(data.get(name) is None for name in RANGES):
+        raise Invalid(
+            "send at least one of normal, warning, critical; DELETE goes back to the template's",
+            {"limits": ["no range given"]},
+        )
     errors = _Errors()
     ranges = {name: check_range(data.get(name), name, errors) for name in RANGES}
     for problem in nesting_problems(Bounds(**ranges)):

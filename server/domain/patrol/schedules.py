@@ -149,9 +149,9 @@ def preview(session: Session, data: dict[str, Any]) -> Preview:
         site = sites.get(session, data["site_id"])
     except NotFound:
         raise Invalid(f"site {data['site_id']} not found", {"site_id": ["unknown site"]}) from None
-    if data["from"] >= data["to"]:
-        raise Invalid("'from' must be before 'to'", {"to": ["after from"]})
+    if data["since"] >= data["until"]:
+        raise Invalid("'since' must be before 'until'", {"until": ["after since"]})
     rule = {"gap_policy": GapPolicy.SHIFT, "exdates": []} | data
     recurrence = _check_rule(rule, site.timezone)
-    found = recurrence.between(data["from"], data["to"])
+    found = recurrence.between(data["since"], data["until"])
     return Preview(site.timezone, found, recurrence.ends, recurrence.last())

@@ -74,8 +74,8 @@ def update(
 ) -> Organization:
     """Rename an organization; only operators deactivate one."""
     actor = current_actor()
-    if not actor.is_superuser and actor.role is not Role.ADMIN:
-        raise Forbidden(f"role '{actor.role}' may not do this")
+    if not actor.is_superuser:
+        access.require_role(actor, access.MANAGE_TENANT)
     if "active" in data and not actor.is_superuser:
         raise Forbidden("only operators of this installation deactivate organizations")
     org = get(session, org_id)
