@@ -10,6 +10,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from device_protocol.text import UNSTORABLE, first_unstorable
 from server.api.fields import Bool, Instant, Int, Text
+from server.api.names import name_all
 from server.domain.listing import PageRequest, fetch_page
 
 # The most sites one person or handheld may be given (a large estate has a few hundred).
@@ -55,6 +56,11 @@ class Schema(ma.Schema):
             raise ma.ValidationError(
                 f"text may not contain {UNSTORABLE}", field_name=where or "_schema"
             )
+        return data
+
+    @ma.pre_dump(pass_collection=True)
+    def _name_people_and_handhelds(self, data: Any, many: bool, **_kwargs: Any) -> Any:
+        name_all(self, data, many)
         return data
 
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Bool, Instant, Text
+from server.api.names import HANDHELD, PERSON, NameOf
 from server.domain.models import AlertSeverity, AlertState
 
 _EVIDENCE = ma.fields.Dict(keys=Text(), values=ma.fields.Raw())
@@ -20,6 +21,7 @@ class AlertEntrySchema(Schema):
         }
     )
     user_id = Id(allow_none=True)
+    user_name = NameOf("user_id", PERSON)
     note = Text()
     severity = ma.fields.Enum(AlertSeverity, by_value=True)
     evidence = _EVIDENCE
@@ -37,7 +39,9 @@ class AlertSchema(Schema):
     round_id = Id(allow_none=True)
     checkpoint_id = Id(allow_none=True)
     device_id = Id(allow_none=True)
+    device_name = NameOf("device_id", HANDHELD)
     user_id = Id(allow_none=True, metadata={"description": "The guard, when one is known"})
+    user_name = NameOf("user_id", PERSON)
     event_id = Id(allow_none=True)
     asset_id = Id(allow_none=True)
     event_ids = ma.fields.List(
@@ -61,6 +65,7 @@ class AlertSchema(Schema):
     updated_at = Instant()
     resolved_at = Instant(allow_none=True)
     resolved_by = Id(allow_none=True)
+    resolved_by_name = NameOf("resolved_by", PERSON)
     resolution = Text(allow_none=True)
     resolution_photo = Text(allow_none=True)
     history = ma.fields.List(ma.fields.Nested(AlertEntrySchema))

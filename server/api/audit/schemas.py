@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Instant, Text
+from server.api.names import PERSON, NameOf
 
 
 class AuditEventSchema(Schema):
@@ -12,6 +13,7 @@ class AuditEventSchema(Schema):
     id = Id()
     at = Instant()
     actor_id = Id(allow_none=True)
+    actor_name = NameOf("actor_id", PERSON)
     actor_label = Text()
     action = Text(metadata={"description": "create, update, deactivate, reactivate"})
     object_type = Text()

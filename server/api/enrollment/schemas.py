@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Instant, Int, Text
+from server.api.names import HANDHELD, PERSON, NameOf
 
 
 class CodeRequestSchema(Schema):
@@ -20,10 +21,12 @@ class EnrollmentCodeSchema(Schema):
     site_id = Id()
     created_at = Instant()
     created_by = Id(allow_none=True)
+    created_by_name = NameOf("created_by", PERSON)
     expires_at = Instant()
     used_at = Instant(allow_none=True)
     revoked_at = Instant(allow_none=True)
     device_id = Id(allow_none=True)
+    device_name = NameOf("device_id", HANDHELD)
 
 
 class NewCodeSchema(EnrollmentCodeSchema):

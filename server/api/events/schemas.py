@@ -8,6 +8,7 @@ from device_protocol.events import EventType
 from device_protocol.flags import Flag
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Instant, Int, Text
+from server.api.names import HANDHELD, PERSON, NameOf
 from server.domain import events
 from server.domain.errors import Invalid
 
@@ -30,7 +31,9 @@ class EventSchema(Schema):
     checkpoint_id = Id(allow_none=True)
     qr_tag_id = Id(allow_none=True)
     device_id = Id(metadata={"description": "The handheld"})
+    device_name = NameOf("device_id", HANDHELD)
     user_id = Id(allow_none=True, metadata={"description": "The guard the handheld named"})
+    user_name = NameOf("user_id", PERSON)
     flags = ma.fields.List(
         Text(metadata={"enum": [f.value for f in Flag]}),
         metadata={"description": "Why to look twice (docs/device-protocol.md)"},

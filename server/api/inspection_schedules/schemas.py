@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema
 from server.api.fields import Bool, Instant, Int, Text
+from server.api.names import PERSON, NameOf
 
 
 class InspectionScheduleSchema(RegistrySchema):
@@ -57,6 +58,7 @@ class InspectionScheduleSchema(RegistrySchema):
     )
     grace_hours = Int(validate=ma.validate.Range(0, 720))
     assignee_id = Id(allow_none=True)
+    assignee_name = NameOf("assignee_id", PERSON)
     paused = Bool()
     next_due_at = Instant(dump_only=True, allow_none=True)
 

@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
 from server.api.fields import Instant, Int, Text
+from server.api.names import PERSON, NameOf
 from server.domain.models import AssetKind
 
 _DEFINITION = {
@@ -56,3 +57,4 @@ class VersionSchema(Schema):
     definition = ma.fields.Dict(metadata=_DEFINITION)
     created_at = Instant()
     created_by = Id(allow_none=True)
+    created_by_name = NameOf("created_by", PERSON)

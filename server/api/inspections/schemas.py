@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Instant, Int, Text
+from server.api.names import HANDHELD, PERSON, NameOf
 
 STATUSES = ("normal", "abnormal", "incomplete")
 _SHA256 = Text(validate=ma.validate.Regexp(r"^[0-9a-f]{64}$"))
@@ -47,7 +48,9 @@ class RecordSchema(Schema):
     note = Text(validate=ma.validate.Length(max=4000))
     received_at = Instant(dump_only=True)
     user_id = Id(dump_only=True, allow_none=True)
+    user_name = NameOf("user_id", PERSON)
     device_id = Id(dump_only=True, allow_none=True)
+    device_name = NameOf("device_id", HANDHELD)
     errors = ma.fields.Dict(dump_only=True, metadata={"description": "Item key: why refused"})
     missing = ma.fields.List(Text(), dump_only=True)
     status = Text(dump_only=True, metadata={"description": ", ".join(STATUSES)})

@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Bool, Instant, Int, Text
+from server.api.names import HANDHELD, PERSON, NameOf
 from server.domain.models import RoundStatus, RouteOrder
 
 
@@ -41,11 +42,13 @@ class RoundSchema(Schema):
     device_id = Id(
         allow_none=True, metadata={"description": "The handheld that began a voluntary round"}
     )
+    device_name = NameOf("device_id", HANDHELD)
     due_at = Instant()
     window_start = Instant()
     window_end = Instant()
     grace_min = Int()
     assignee_id = Id(allow_none=True)
+    assignee_name = NameOf("assignee_id", PERSON)
     team = Text(allow_none=True)
     order = ma.fields.Enum(RouteOrder, by_value=True)
     expected = ma.fields.List(

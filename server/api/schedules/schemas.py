@@ -4,6 +4,7 @@ import marshmallow as ma
 
 from server.api.common import Id, ListArgs, QueryArgs, RegistrySchema, Schema, name_field
 from server.api.fields import Bool, Instant, Int, Text
+from server.api.names import PERSON, NameOf
 from server.domain.patrol import rounds_ahead
 from server.domain.recurrence import GapPolicy
 
@@ -52,6 +53,7 @@ class ScheduleSchema(RuleSchema, RegistrySchema):
         },
     )
     assignee_id = Id(allow_none=True)
+    assignee_name = NameOf("assignee_id", PERSON)
     team = Text(allow_none=True, validate=ma.validate.Length(max=100))
     paused = Bool()
 
