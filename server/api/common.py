@@ -10,7 +10,7 @@ from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from device_protocol.text import UNSTORABLE, first_unstorable
 from server.api.fields import Bool, Instant, Int, Text
-from server.api.names import name_all
+from server.api.names import NameOf, name_all
 from server.domain.listing import PageRequest, fetch_page
 
 # The most sites one person or handheld may be given (a large estate has a few hundred).
@@ -68,6 +68,16 @@ class QueryArgs(Schema):
     """A schema read from text (a query string or a multipart form): Bool reads "true", "false"."""
 
     FROM_TEXT = True
+
+
+def attributes(obj: Any, schema: type[ma.Schema], *computed: str) -> dict[str, Any]:
+    """obj's values for the fields of schema, as a dict to add computed fields to before the
+    response schema dumps it; names (NameOf) and the computed fields are left to that dump."""
+    return {
+        name: getattr(obj, name)
+        for name, field in schema().fields.items()
+        if name not in computed and not isinstance(field, NameOf)
+    }
 
 
 # Passed to blp.paginate: lists default to 50 items a page and never exceed 200.

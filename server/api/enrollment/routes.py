@@ -7,7 +7,7 @@ from flask.views import MethodView
 
 from qr import render
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated
+from server.api.common import PAGING, attributes, paginated
 from server.api.enrollment.schemas import (
     CodeListArgs,
     CodeRequestSchema,
@@ -45,8 +45,7 @@ class Codes(MethodView):
         db_session().commit()
         payload = enrollment.QR_PREFIX + enrollment.normalise_code(code)
         png = base64.b64encode(render.png(payload, size_mm=40, dpi=200)).decode()
-        fields = {f: getattr(record, f) for f in EnrollmentCodeSchema().fields}
-        return fields | {
+        return attributes(record, EnrollmentCodeSchema) | {
             "code": code,
             "qr_payload": payload,
             "qr_png": f"data:image/png;base64,{png}",

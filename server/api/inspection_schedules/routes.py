@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated, patch_schema
+from server.api.common import PAGING, attributes, paginated, patch_schema
 from server.api.inspection_schedules.schemas import (
     InspectionScheduleListArgs,
     InspectionScheduleSchema,
@@ -23,9 +23,7 @@ blp = Blueprint(
 
 
 def _dump(schedule: InspectionSchedule) -> dict:
-    fields = {
-        c: getattr(schedule, c) for c in InspectionScheduleSchema().fields if c != "next_due_at"
-    }
+    fields = attributes(schedule, InspectionScheduleSchema, "next_due_at")
     return fields | {"next_due_at": schedules.next_due(db_session(), schedule)}
 
 

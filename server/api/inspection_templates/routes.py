@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from server.api.blueprint import Blueprint
-from server.api.common import PAGING, paginated, patch_schema
+from server.api.common import PAGING, attributes, paginated, patch_schema
 from server.api.inspection_templates.schemas import (
     TemplateListArgs,
     TemplateSchema,
@@ -24,7 +24,7 @@ blp = Blueprint(
 
 
 def _dump(template: InspectionTemplate) -> dict:
-    fields = {c: getattr(template, c) for c in TemplateSchema().fields if c != "definition"}
+    fields = attributes(template, TemplateSchema, "definition")
     return fields | {"definition": templates.version(db_session(), template).definition}
 
 
