@@ -14,13 +14,17 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from qr.render import QUIET_ZONE, make_qr
+from qr.textfit import LEADING, fit
 
 FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttc"
 FONT = "WenQuanYiMicroHei"  # CJK and Latin glyphs in one TrueType face, embedded as a subset
 CODE_FONT = "Helvetica-Bold"  # manual-entry codes are ASCII
 PAPERS = {"a4": A4, "letter": letter}
 MIN_SYMBOL_MM = 20.0  # narrowest code (quiet zone excluded) cheap handhelds read first time
+CODE_LINES = 2  # a code too long for one line goes on two, not below the legible size
+SITE_LINES = 2
 _OUTLINE = Color(0.75, 0.75, 0.75)
+Box = tuple[float, float, float, float]  # x, y (lower left), width, height in points
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,12 @@ class Label:
 
 @dataclass(frozen=True)
 class Layout:
-    """A grid of labels on a page; 'beside' puts the text right of the code, else below it."""
+    """A grid of labels on a page; 'beside' puts the text right of the code, else below it.
+
+    Text starts at its *_pt size and shrinks, when it must, down to min_pt: the smallest the
+    label's readers still read (about 2 mm glyphs on a sticker read up close, 3 mm on a plate).
+    A name takes at most name_lines lines.
+    """
 
     columns: int
     rows: int
@@ -43,47 +52,25 @@ class Layout:
     name_pt: float
     site_pt: float
     code_pt: float
+    min_pt: float
+    name_lines: int
     margin_mm: float = 10.0
     gap_mm: float = 4.0
     padding_mm: float = 2.5
 
 
 LAYOUTS = {
-    # Indoor stickers: 21 per page.
-    "small": Layout(columns=3, rows=7, beside=True, name_pt=8.5, site_pt=6.5, code_pt=11),
+    # Indoor stickers: 21 per page. The text column beside the code is only about 23 mm wide,
+    # so a long name takes up to four lines before it shrinks.
+    "small": Layout(3, 7, True, name_pt=8.5, site_pt=6.5, code_pt=11, min_pt=6, name_lines=4),
     # Outdoor plates: 6 per page, a large code and large type.
-    "large": Layout(columns=2, rows=3, beside=False, name_pt=14, site_pt=10, code_pt=20),
+    "large": Layout(2, 3, False, name_pt=14, site_pt=10, code_pt=20, min_pt=9, name_lines=3),
 }
 
 
 @cache
 def _register_font() -> None:
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
-
-
-def wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
-    """Break text to width, between words where it can, between characters (CJK) where not."""
-    lines: list[str] = []
-    line = ""
-    for char in text:
-        candidate = line + char
-        if pdfmetrics.stringWidth(candidate, font, size) <= width:
-            line = candidate
-            continue
-        space = line.rfind(" ")
-        if char != " " and space > 0:
-            lines.append(line[:space])
-            line = line[space + 1 :] + char
-        else:
-            lines.append(line)
-            line = char.lstrip()
-        if len(lines) == max_lines:
-            break
-    else:
-        lines.append(line)
-    if len(lines) == max_lines and "".join(lines).replace(" ", "") != text.replace(" ", ""):
-        lines[-1] = lines[-1][: max(len(lines[-1]) - 1, 0)] + "…"
-    return [ln.strip() for ln in lines if ln.strip()]
 
 
 def _draw_code(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
@@ -105,21 +92,25 @@ def _draw_code(canvas: Canvas, payload: str, x: float, y: float, size: float) ->
     canvas.drawPath(path, stroke=0, fill=1)
 
 
-LEADING = 1.25  # line height as a multiple of the font size
-
-
 def _text_lines(
     layout: Layout, label: Label, width: float, height: float
 ) -> list[tuple[str, str, float]]:
-    """Code, name (as many lines as fit, at most 3) and site, within width x height points."""
-    fixed = (layout.code_pt + layout.site_pt) * LEADING
-    name_lines = max(1, min(3, int((height - fixed) // (layout.name_pt * LEADING))))
-    name = [
-        (ln, FONT, layout.name_pt)
-        for ln in wrap(label.name, FONT, layout.name_pt, width, name_lines)
+    """Code, name and site, each wrapped and shrunk to fit within width x height points.
+
+    The name comes first: the site keeps one line at its usual size, and gets a second or a
+    smaller size only from what the name leaves.
+    """
+    low = layout.min_pt
+    code = fit(label.code, CODE_FONT, width, height, layout.code_pt, low, CODE_LINES)
+    left = height - code.height
+    name_room = left - layout.site_pt * LEADING
+    name = fit(label.name, FONT, width, name_room, layout.name_pt, low, layout.name_lines)
+    site = fit(label.site, FONT, width, left - name.height, layout.site_pt, low, SITE_LINES)
+    return [
+        (line, font, part.size)
+        for part, font in ((code, CODE_FONT), (name, FONT), (site, FONT))
+        for line in part.lines
     ]
-    site = [(ln, FONT, layout.site_pt) for ln in wrap(label.site, FONT, layout.site_pt, width, 1)]
-    return [(label.code, CODE_FONT, layout.code_pt), *name, *site]
 
 
 def _code_size(layout: Layout, w: float, h: float) -> float:
@@ -128,9 +119,7 @@ def _code_size(layout: Layout, w: float, h: float) -> float:
     return min(h - 2 * pad, w * 0.5) if layout.beside else min(w - 2 * pad, h * 0.55)
 
 
-def code_box(
-    layout_name: str, cell: tuple[float, float, float, float]
-) -> tuple[float, float, float]:
+def code_box(layout_name: str, cell: Box) -> tuple[float, float, float]:
     """Where a label's code goes: (x, y, side) in points, quiet zone included."""
     layout = LAYOUTS[layout_name]
     x, y, w, h = cell
@@ -140,34 +129,39 @@ def code_box(
     return x + (w - size) / 2, y + h - pad - size, size
 
 
-def _draw_label(
-    canvas: Canvas, layout_name: str, label: Label, cell: tuple[float, float, float, float]
-) -> None:
+def text_box(layout_name: str, cell: Box) -> Box:
+    """Where a label's text goes: (x, y, w, h) in points, clear of the code's quiet zone."""
     layout = LAYOUTS[layout_name]
     x, y, w, h = cell
     pad = layout.padding_mm * mm
+    code_x, code_y, size = code_box(layout_name, cell)
+    if layout.beside:
+        left = code_x + size + pad
+        return left, y + pad, x + w - pad - left, h - 2 * pad
+    return x + pad, y + pad, w - 2 * pad, code_y - pad - (y + pad)
+
+
+def _draw_label(canvas: Canvas, layout_name: str, label: Label, cell: Box) -> None:
+    layout = LAYOUTS[layout_name]
+    x, y, w, h = cell
     canvas.setStrokeColor(_OUTLINE)
     canvas.setLineWidth(0.3)
     canvas.roundRect(x, y, w, h, 2 * mm, stroke=1, fill=0)
     code_x, code_y, size = code_box(layout_name, cell)
     _draw_code(canvas, label.payload, code_x, code_y, size)
-    # Text stays outside the code's square, so its quiet zone stays blank.
-    if layout.beside:
-        text_x, text_w, cursor = code_x + size + pad, w - size - 3 * pad, y + h - pad
-    else:
-        text_x, text_w, cursor = x + pad, w - 2 * pad, code_y - pad
-    lines = _text_lines(layout, label, text_w, cursor - (y + pad))
+    text_x, text_y, text_w, text_h = text_box(layout_name, cell)
+    cursor = text_y + text_h
     canvas.setFillColor(black)
-    for text, font, pt in lines:
+    for text, font, pt in _text_lines(layout, label, text_w, text_h):
         cursor -= pt * LEADING
         canvas.setFont(font, pt)
         if layout.beside:
             canvas.drawString(text_x, cursor, text)
         else:
-            canvas.drawCentredString(x + w / 2, cursor, text)
+            canvas.drawCentredString(text_x + text_w / 2, cursor, text)
 
 
-def cells(paper: str, layout_name: str) -> list[tuple[float, float, float, float]]:
+def cells(paper: str, layout_name: str) -> list[Box]:
     """Label rectangles (x, y, w, h) in points on one page, row by row from the top left."""
     page_w, page_h = PAPERS[paper]
     layout = LAYOUTS[layout_name]
@@ -191,7 +185,8 @@ def symbol_width_mm(paper: str, layout_name: str, modules: int) -> float:
 def render_pdf(
     labels: Iterable[Label], paper: str = "a4", layout: str = "small", title: str = "Vigil tags"
 ) -> bytes:
-    """A PDF of labels, as many pages as needed; unknown paper or layout is a ValueError."""
+    """A PDF of labels, as many pages as needed; no labels, or an unknown paper or layout, is a
+    ValueError (a blank sheet printed by mistake wastes label stock)."""
     if paper not in PAPERS or layout not in LAYOUTS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}, layout one of {sorted(LAYOUTS)}")
     _register_font()
@@ -205,7 +200,9 @@ def render_pdf(
         _draw_label(canvas, layout, label, grid[(count - 1) % len(grid)])
         if count % len(grid) == 0:
             canvas.showPage()
-    if count == 0 or count % len(grid):
+    if count == 0:
+        raise ValueError("no labels to print")
+    if count % len(grid):
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

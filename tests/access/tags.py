@@ -54,6 +54,15 @@ TAGS = [
         lambda p, w: (f"/api/v1/label-sheets?site_id={p.site.id}", None),
         "site",
     ),
+    # Someone else's tag ids are as unknown as made-up ones: nothing active to print (422).
+    Case(
+        "POST",
+        "/api/v1/label-sheets",
+        MANAGERS,
+        lambda p, w: ("/api/v1/label-sheets", {"tag_ids": [p.tag.id]}),
+        "site",
+        success=200,
+    ),
 ]
 
 TAG_KEYS = [

@@ -1,11 +1,13 @@
 """Label sheets: every code decodes from its cell at 300 dpi, Chinese names are real glyphs."""
 
+import pypdfium2
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 from reportlab.lib.units import mm
 
-from qr import payload, sheets
+from qr import payload, sheets, textfit
 from qr.render import QUIET_ZONE, make_qr
+from qr.textfit import ELLIPSIS
 from tests.decoding import needs_zbar, pdf_pages, pdf_text, zbar
 
 DPI = 300
@@ -96,10 +98,91 @@ def test_the_embedded_font_draws_real_glyphs_not_boxes():
             assert ImageChops.difference(shapes[a], shapes[b]).getbbox() is not None
 
 
-def test_long_names_wrap_and_never_overflow_the_label():
-    long = sheets.Label(labels(1)[0].payload, "超长的检查点名称" * 6, "湖畔花园", "LONG")
+LONG_NAMES = [
+    "3号楼地下二层配电房东侧高压开关柜 North Substation HV switchgear",
+    "湖畔花园二期地下车库B区消防水泵房稳压泵控制柜",
+    "Building 7 basement level 2 east stairwell fire door and emergency lights",
+    "2号楼屋顶（东侧）冷却塔检修平台，Cooling tower maintenance platform",
+]
+
+
+def squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+def cell_texts(pdf: bytes, paper: str, layout: str) -> list[str]:
+    """The text inside each label cell, page after page, as a PDF reader would copy it."""
+    document = pypdfium2.PdfDocument(pdf)
+    texts = []
+    for page in document:
+        textpage = page.get_textpage()
+        for x, y, w, h in sheets.cells(paper, layout):
+            texts.append(textpage.get_text_bounded(x, y, x + w, y + h))
+    return texts
+
+
+def named(names: list[str]) -> list[sheets.Label]:
+    return [
+        sheets.Label(label.payload, name, label.site, label.code)
+        for label, name in zip(labels(len(names)), names, strict=True)
+    ]
+
+
+@needs_zbar
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("layout", ["small", "large"])
+def test_long_names_print_whole_across_lines_and_every_code_still_decodes(paper, layout):
+    wanted = named(LONG_NAMES)
+    pdf = sheets.render_pdf(wanted, paper, layout)
+    page = pdf_pages(pdf, DPI)[0]
+    grid = sheets.cells(paper, layout)
+    assert [zbar(crop(page, cell)) for cell in grid[: len(wanted)]] == [
+        [label.payload] for label in wanted
+    ]
+    for label, text in zip(wanted, cell_texts(pdf, paper, layout), strict=False):
+        assert ELLIPSIS not in text
+        # Every character of the name, in order, with only line breaks between them.
+        assert squashed(label.name) in squashed(text), (label.name, text)
+        assert len(text.strip().splitlines()) > 3  # code, the name on two or more lines, site
+
+
+def longest_fitting(base: str, layout: str, lines: int) -> str:
+    """The longest start of base (whole words) that wraps into `lines` at the smallest size."""
+    _, _, width, _ = sheets.text_box(layout, sheets.cells("a4", layout)[0])
+    pt = sheets.LAYOUTS[layout].min_pt
+    best = ""
+    for end in range(1, len(base) + 1):
+        if end < len(base) and base[end] != " " and base[end - 1 : end + 1].isascii():
+            continue  # not a word's end
+        parts = [(p, textfit._width(sheets.FONT, p)) for p in textfit.pieces(base[:end])]
+        if len(textfit.wrap(parts, sheets.FONT, pt, width)[0]) <= lines:
+            best = base[:end].strip()
+    return best
+
+
+@pytest.mark.parametrize("lines", ["two", "as many as the layout gives a name"])
+@pytest.mark.parametrize("layout", ["small", "large"])
+def test_a_name_that_fits_two_lines_at_the_smallest_size_is_never_cut(layout, lines):
+    sheets.render_pdf(labels(1))  # registers the font the widths are measured in
+    bases = [
+        "北区地下车库消防水泵房稳压泵控制柜及高压配电房东侧开关柜" * 3,
+        "North substation high voltage switchgear and transformer room east " * 3,
+        "3号楼地下二层配电房东侧高压开关柜 North Substation HV switchgear " * 3,
+    ]
+    most = 2 if lines == "two" else sheets.LAYOUTS[layout].name_lines
+    names = [longest_fitting(base, layout, most) for base in bases]
+    pdf = sheets.render_pdf(named(names), "a4", layout)
+    for name, text in zip(names, cell_texts(pdf, "a4", layout), strict=False):
+        assert ELLIPSIS not in text
+        assert squashed(name) in squashed(text), (name, text)
+
+
+def test_names_too_long_even_at_the_smallest_size_are_cut_and_stay_on_the_label():
+    long = sheets.Label(labels(1)[0].payload, "超长的检查点名称" * 12, "湖畔花园", "LONG")
     for layout in ("small", "large"):
-        page = pdf_pages(sheets.render_pdf([long], "a4", layout), DPI)[0].convert("L")
+        pdf = sheets.render_pdf([long], "a4", layout)
+        assert ELLIPSIS in pdf_text(pdf)
+        page = pdf_pages(pdf, DPI)[0].convert("L")
         x, y, w, h = sheets.cells("a4", layout)[0]
         # Blank the label itself (and its outline's width); nothing may remain on the page.
         edge = 0.5 * mm
@@ -114,5 +197,6 @@ def test_unknown_paper_or_layout_is_refused():
         sheets.render_pdf(labels(1), "a3", "small")
 
 
-def test_an_empty_selection_is_still_a_valid_pdf():
-    assert len(pdf_pages(sheets.render_pdf([], "a4", "small"), 72)) == 1
+def test_no_labels_is_refused_rather_than_a_blank_sheet():
+    with pytest.raises(ValueError, match="no labels"):
+        sheets.render_pdf([], "a4", "small")

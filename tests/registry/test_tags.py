@@ -206,6 +206,101 @@ class TestDownloads:
         assert "北门" in text and "南门" not in text and inside["status"] == "active"
 
 
+LONG_NAMES = [
+    "3号楼地下二层配电房东侧高压开关柜 North Substation HV switchgear",
+    "湖畔花园二期地下车库B区消防水泵房稳压泵控制柜",
+    "Building 7 basement level 2 east stairwell fire door",
+]
+
+
+def post_sheet(client, headers, **body):
+    return client.post("/api/v1/label-sheets", json=body, headers=headers)
+
+
+class TestLabelSheets:
+    @needs_zbar
+    def test_a_posted_selection_prints_just_those_tags_whole_and_each_code_verifies(
+        self, client, make, site, supervisor
+    ):
+        chosen = [
+            issue(client, supervisor, checkpoint_id=make.checkpoint(site, name=name).id)
+            for name in LONG_NAMES
+        ]
+        issue(client, supervisor, checkpoint_id=make.checkpoint(site, name="南门岗亭").id)
+        response = post_sheet(client, supervisor, tag_ids=[t["id"] for t in chosen])
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        text = "".join(pdf_text(response.data).split())
+        assert "南门岗亭" not in text and "…" not in text
+        for name in LONG_NAMES:
+            assert "".join(name.split()) in text
+        (page,) = pdf_pages(response.data, 300)
+        decoded = [zbar(crop(page, cell)) for cell in sheets.cells("a4", "small")[:3]]
+        verified = {verify(client, supervisor, codes[0])["tag_id"] for codes in decoded}
+        assert verified == {t["id"] for t in chosen}
+
+    def test_post_takes_every_choice_get_does(self, client, make, site, supervisor):
+        issue(client, supervisor, asset_id=make.asset(site, name="1号柴油发电机").id)
+        issue(client, supervisor, checkpoint_id=make.checkpoint(site, name="北门").id)
+        response = post_sheet(
+            client, supervisor, site_id=site.id, subject="asset", paper="letter", layout="large"
+        )
+        assert response.status_code == 200
+        assert "large-letter.pdf" in response.headers["Content-Disposition"]
+        text = pdf_text(response.data)
+        assert "1号柴油发电机" in text and "北门" not in text
+
+    @pytest.mark.parametrize(
+        "body,field",
+        [
+            ({"tag_ids": []}, "tag_ids"),
+            ({"tag_ids": list(range(1, 2002))}, "tag_ids"),
+            ({"tag_ids": [0]}, "tag_ids"),
+            ({"tag_ids": "1,2"}, "tag_ids"),
+            ({"tag_ids": [1], "paper": "a3"}, "paper"),
+            ({"tag_ids": [1], "layout": "x" * 5000}, "layout"),
+            ({"tag_ids": [1], "tag_id": [1]}, "tag_id"),
+        ],
+    )
+    def test_post_refuses_a_bad_body_naming_the_field(self, client, supervisor, body, field):
+        response = client.post("/api/v1/label-sheets", json=body, headers=supervisor)
+        assert response.status_code == 422 and field in response.json["errors"]["json"]
+
+    def test_ids_go_in_the_body_not_the_url(self, client, make, site, supervisor):
+        tag = issue(client, supervisor, checkpoint_id=make.checkpoint(site).id)
+        response = client.get(f"/api/v1/label-sheets?tag_id={tag['id']}", headers=supervisor)
+        assert response.status_code == 422 and "tag_id" in response.json["errors"]["query"]
+
+    def test_nothing_active_to_print_is_a_422_that_says_so(self, client, make, site, supervisor):
+        zone = make.zone(site, name="东区")
+        response = client.get(f"/api/v1/label-sheets?site_id={site.id}", headers=supervisor)
+        assert response.status_code == 422
+        assert response.json["message"].startswith("no active tags to print: site ")
+        assert site.name in response.json["message"]
+        response = client.get(f"/api/v1/label-sheets?zone_id={zone.id}", headers=supervisor)
+        assert response.status_code == 422 and "zone 东区" in response.json["message"]
+        tag = issue(client, supervisor, checkpoint_id=make.checkpoint(site, zone_id=zone.id).id)
+        client.post(
+            f"/api/v1/qr-tags/{tag['id']}/revoke", json={"reason": "moved"}, headers=supervisor
+        )
+        response = post_sheet(client, supervisor, tag_ids=[tag["id"]])
+        assert response.status_code == 422
+        assert response.json["message"] == (
+            "no active tags to print: the chosen tag is not an active tag"
+        )
+        assert response.json["errors"] == {"tag_ids": ["no active tags"]}
+
+    def test_the_body_is_documented_with_its_limits(self, client):
+        operation = client.get("/api/openapi.json").json["paths"]["/api/v1/label-sheets"]["post"]
+        assert list(operation["responses"]["200"]["content"]) == ["application/pdf"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        schemas = client.get("/api/openapi.json").json["components"]["schemas"]
+        fields = schemas[ref.rsplit("/", 1)[1]]["properties"]
+        assert fields["tag_ids"]["maxItems"] == 2000 and fields["tag_ids"]["minItems"] == 1
+        assert fields["tag_ids"]["items"]["maximum"] == 2**31 - 1
+        assert fields["paper"]["enum"] == ["a4", "letter"]
+        assert fields["layout"]["enum"] == ["small", "large"]
+
+
 @needs_zbar
 @pytest.mark.parametrize("layout", ["small", "large"])
 def test_a_supervisor_prints_the_demo_site_and_every_code_decodes_and_verifies(

@@ -20,6 +20,7 @@ from server.api.tags.schemas import (
     VerificationSchema,
     VerifyRequestSchema,
 )
+from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.models import QrTag
 from server.domain.registry import tags
@@ -48,6 +49,7 @@ def _safe(text: str) -> str:
 @blp.route("/qr-tags")
 class QrTags(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.arguments(TagListArgs, location="query")
     @blp.response(200, QrTagSchema(many=True))
     @blp.paginate(**PAGING)
@@ -58,6 +60,7 @@ class QrTags(MethodView):
         return [_dump(tag) for tag in items]
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404, 409)
     @blp.arguments(IssueSchema)
     @blp.response(201, QrTagSchema)
@@ -71,6 +74,7 @@ class QrTags(MethodView):
 @blp.route("/qr-tags/<id:tag_id>")
 class QrTagById(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.response(200, QrTagSchema)
     def get(self, tag_id):
@@ -81,6 +85,7 @@ class QrTagById(MethodView):
 @blp.route("/qr-tags/<id:tag_id>/reissue")
 class Reissue(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404, 409)
     @blp.arguments(EndSchema)
     @blp.response(201, QrTagSchema)
@@ -94,6 +99,7 @@ class Reissue(MethodView):
 @blp.route("/qr-tags/<id:tag_id>/revoke")
 class Revoke(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404, 409)
     @blp.arguments(EndSchema)
     @blp.response(200, QrTagSchema)
@@ -107,6 +113,7 @@ class Revoke(MethodView):
 @blp.route("/qr-tags/<id:tag_id>/image.png")
 class TagPng(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.arguments(ImageArgs, location="query")
     @blp.response(200, BINARY, content_type="image/png", description="The code as a PNG")
@@ -120,6 +127,7 @@ class TagPng(MethodView):
 @blp.route("/qr-tags/<id:tag_id>/image.svg")
 class TagSvg(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.arguments(ImageArgs, location="query")
     @blp.response(200, BINARY, content_type="image/svg+xml", description="The code as SVG")
@@ -164,6 +172,7 @@ PDF = {"content_type": "application/pdf", "description": "Printable labels"}
 @blp.route("/label-sheets")
 class LabelSheets(MethodView):
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.arguments(SheetArgs, location="query")
     @blp.response(200, BINARY, **PDF)
@@ -172,6 +181,7 @@ class LabelSheets(MethodView):
         return _sheet(args)
 
     @blp.authenticated
+    @blp.allows(access.MANAGE_REGISTRY)
     @blp.documents(404)
     @blp.arguments(SheetRequestSchema)
     @blp.response(200, BINARY, **PDF)

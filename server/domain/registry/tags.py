@@ -13,7 +13,16 @@ from server.domain import access, audit, writes
 from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict, Invalid
-from server.domain.models import Asset, Checkpoint, QrTag, Site, TagKey, TagStatus, TagSubject
+from server.domain.models import (
+    Asset,
+    Checkpoint,
+    QrTag,
+    Site,
+    TagKey,
+    TagStatus,
+    TagSubject,
+    Zone,
+)
 from server.domain.registry import assets, checkpoints, signing, sites
 
 SORTABLE = ("issued_at", "status", "site_id")
@@ -301,15 +310,21 @@ class PrintableTag:
 
 
 def printable(session: Session, filters: dict[str, Any]) -> list[PrintableTag]:
-    """Active tags of a site, a zone or a selection, ready to print, in one query."""
+    """Active tags of a site, a zone or a selection, ready to print, in one query.
+
+    Nothing to print is an error, not a blank sheet: a supervisor who prints a zone before its
+    tags are issued should learn why, not find an empty page at the printer.
+    """
     access.require_role(current_actor(), access.MANAGE_REGISTRY)
     if not any(filters.get(f) for f in ("site_id", "zone_id", "tag_ids")):
-        raise Invalid("choose what to print", {"site_id": ["give site_id, zone_id or tag_id"]})
+        raise Invalid("choose what to print", {"site_id": ["give site_id, zone_id or tag_ids"]})
     # A site or zone the actor cannot see is not found, rather than an empty sheet.
+    site: Site | None = None
+    zone: Zone | None = None
     if filters.get("site_id") is not None:
-        sites.get(session, filters["site_id"])
+        site = sites.get(session, filters["site_id"])
     if filters.get("zone_id") is not None:
-        sites.get_zone(session, filters["zone_id"])
+        zone = sites.get_zone(session, filters["zone_id"])
     name = func.coalesce(Checkpoint.name, Asset.name)
     code = func.coalesce(Checkpoint.code, Asset.code)
     stmt = (
@@ -324,15 +339,31 @@ def printable(session: Session, filters: dict[str, Any]) -> list[PrintableTag]:
         .where(QrTag.status == TagStatus.ACTIVE, TagKey.retired_at.is_(None))
         .order_by(Site.name, QrTag.subject, code)
     )
-    if filters.get("zone_id") is not None:
-        zone = filters["zone_id"]
-        stmt = stmt.where(func.coalesce(Checkpoint.zone_id, Asset.zone_id) == zone)
+    if zone is not None:
+        stmt = stmt.where(func.coalesce(Checkpoint.zone_id, Asset.zone_id) == zone.id)
     if filters.get("tag_ids"):
         stmt = stmt.where(QrTag.id.in_(filters["tag_ids"]))
     rows = session.execute(stmt.limit(MAX_LABELS + 1)).all()
+    if not rows:
+        raise _nothing_to_print(filters, site, zone)
     if len(rows) > MAX_LABELS:
         raise Invalid(f"more than {MAX_LABELS} labels; print a zone or a selection at a time")
     return [
-        PrintableTag(tag_id, _payload(subject, org_id, tag_id, number), name_, code_, site)
-        for tag_id, org_id, subject, number, name_, code_, site in rows
+        PrintableTag(tag_id, _payload(subject, org_id, tag_id, number), name_, code_, site_name)
+        for tag_id, org_id, subject, number, name_, code_, site_name in rows
     ]
+
+
+def _nothing_to_print(filters: dict[str, Any], site: Site | None, zone: Zone | None) -> Invalid:
+    """Why a choice holds no active tag, in the words of the choice."""
+    kind = f"{filters['subject'].value} " if filters.get("subject") else ""
+    place = f"zone {zone.name}" if zone else f"site {site.name}" if site else ""
+    if filters.get("tag_ids"):
+        count = len(set(filters["tag_ids"]))
+        where = f" in {place}" if place else ""
+        chosen = "the chosen tag is not" if count == 1 else f"none of the {count} chosen tags is"
+        reason, field = f"{chosen} an active {kind}tag{where}", "tag_ids"
+    else:
+        reason = f"{place} has no active {kind}tags; issue them first"
+        field = "zone_id" if zone else "site_id"
+    return Invalid(f"no active tags to print: {reason}", {field: ["no active tags"]})
