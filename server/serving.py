@@ -1,10 +1,18 @@
-"""How a long-running Vigil process settles in once the app is built (gunicorn reads this).
+"""How gunicorn serves Vigil: the request head it lets through, and how a worker settles in.
 
 `gunicorn -c python:server.serving 'server:create_app()'` loads these settings.
 """
 
 import gc
 from typing import Any
+
+# gunicorn refuses a request head past these limits itself, with an HTML page. They are a ceiling
+# above Vigil's own (server.http.limits), so a long URL or header up to it is refused in the API's
+# JSON shape instead. Past the ceiling gunicorn still answers 414 or 431 itself, before reading on.
+# 8190 is the largest bounded request line gunicorn takes: it cuts more to 8190, and 0 would mean
+# unlimited. A header field has no such cap; 32 KiB x gunicorn's 100 fields bounds a head at 3 MiB.
+limit_request_line = 8190
+limit_request_field_size = 32768
 
 
 def settle() -> None:

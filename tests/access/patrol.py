@@ -33,8 +33,8 @@ PATROL = [
                 "site_id": p.site.id,
                 "rrule": "FREQ=DAILY",
                 "start_local": "2026-11-01T22:00",
-                "from": "2026-11-20T00:00:00Z",
-                "to": "2026-11-23T00:00:00Z",
+                "since": "2026-11-20T00:00:00Z",
+                "until": "2026-11-23T00:00:00Z",
             },
         ),
         "site",
@@ -46,7 +46,7 @@ PATROL = [
         EVERYONE,
         lambda p, w: (
             f"/api/v1/schedules/{p.schedule.id}/occurrences"
-            "?from=2026-11-20T00:00:00Z&to=2026-11-23T00:00:00Z",
+            "?since=2026-11-20T00:00:00Z&until=2026-11-23T00:00:00Z",
             None,
         ),
         "site",
@@ -77,7 +77,7 @@ PATROL = [
             outsider=404,
         )
         for action, body in (
-            ("acknowledge", {"comment": "on it"}),
+            ("acknowledge", {"note": "on it"}),
             ("resolve", {"note": "Guard retrained; round re-walked at 23:10"}),
         )
     ],
@@ -85,7 +85,7 @@ PATROL = [
         "POST",
         "/api/v1/alerts/<id:alert_id>/reopen",
         MANAGERS,
-        lambda p, w: (f"/api/v1/alerts/{p.resolved_alert.id}/reopen", {"comment": "not fixed"}),
+        lambda p, w: (f"/api/v1/alerts/{p.resolved_alert.id}/reopen", {"note": "not fixed"}),
         "site",
         success=200,
         outsider=404,
