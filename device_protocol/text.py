@@ -15,6 +15,11 @@ def unstorable_text(value: str) -> bool:
     return _UNSTORABLE.search(value) is not None
 
 
+def printable(value: str) -> str:
+    """value with any lone surrogate written as its escape (\\ud800), so it can be shown."""
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def first_unstorable(value: Any, where: str = "") -> str | None:
     """The path (`events[2].note`) of the first key or string in a JSON-like value that holds
     unstorable text; "" for value itself; None when all of it can be stored."""
@@ -23,7 +28,7 @@ def first_unstorable(value: Any, where: str = "") -> str | None:
     if isinstance(value, Mapping):
         getlist = getattr(value, "getlist", None)  # a form's or query's several values
         for key in value:
-            inner = f"{where}.{key}" if where else str(key)
+            inner = f"{where}.{printable(str(key))}" if where else printable(str(key))
             if unstorable_text(str(key)):
                 return inner
             for item in getlist(key) if getlist else [value[key]]:

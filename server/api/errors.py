@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from device_protocol.text import printable
 from server.domain import errors
 
 log = logging.getLogger("vigil.api")
@@ -28,7 +29,19 @@ def body(code: int, message: str, errors_: Any = None) -> dict[str, Any]:
     payload: dict[str, Any] = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
     if errors_:
         payload["errors"] = errors_
-    return payload
+    return shown(payload)
+
+
+def shown(value: Any) -> Any:
+    """An error body that can be sent: what the client sent is echoed back (a field name, a
+    value), and a lone surrogate in it would make the body itself unencodable."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {shown(k): shown(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown(v) for v in value]
+    return value
 
 
 def _flatten(errors_: Any, where: str) -> list[str]:
@@ -72,6 +85,7 @@ def init_errors(app: Flask, api: Any) -> None:
             payload["message"] = summary(payload["errors"])
         payload.setdefault("message", error.description)
         payload["status"] = HTTPStatus(code).phrase
+        payload = shown(payload)
         if code == 405 and getattr(error, "valid_methods", None):
             # flask-smorest drops the Allow header that HTTP requires on 405.
             headers = {**headers, "Allow": ", ".join(error.valid_methods)}

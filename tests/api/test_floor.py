@@ -45,6 +45,10 @@ class TestLoneSurrogates:
         listed = client.get("/api/v1/checkpoints", headers=admin).json
         assert [c for c in listed if c["code"] == "S1"] == []
 
+    def test_one_in_a_key_is_named_back_escaped(self, client, admin):
+        answer = send(client, "POST", "/api/v1/sites", '{"\\ud800name": 1}', admin)
+        assert assert_error(answer, 422).startswith("json.\\ud800name: ")
+
     def test_in_a_sync_batch_only_the_event_carrying_it_is_rejected(self, client, make, world):
         place = world.places["A1"]
         good = {

@@ -11,7 +11,7 @@ from server.api.rounds.schemas import (
     RoundSummarySchema,
 )
 from server.domain.models import Round
-from server.domain.patrol import rounds
+from server.domain.patrol import compliance, rounds
 from server.http.session import db_session
 
 blp = Blueprint("rounds", __name__, url_prefix="/api/v1", description="Patrol rounds and results")
@@ -35,8 +35,8 @@ class RoundSummary(MethodView):
     @blp.arguments(RoundSummaryArgs, location="query")
     @blp.response(200, RoundSummarySchema)
     def get(self, args):
-        """Compliance for a period: rounds by outcome, late starts, checkpoints most missed"""
-        return rounds.summary(db_session(), args)
+        """Compliance for a period, by default today in site time: by outcome, guard and route"""
+        return compliance.summary(db_session(), args)
 
 
 @blp.route("/rounds/<id:round_id>")

@@ -78,11 +78,16 @@ class RoundListArgs(QueryArgs):
 
 
 class RoundSummaryArgs(QueryArgs):
-    """The period and the rounds a compliance summary covers."""
+    """The period and the rounds a compliance summary covers; no period is today in site time."""
 
-    since = Instant(required=True, metadata={"description": "Due at or after"})
+    since = Instant(
+        metadata={
+            "description": "Due at or after; give both since and until, or neither for today "
+            "(local midnight to midnight at the site, or at your sites if they share a timezone)"
+        }
+    )
     until = Instant(
-        required=True, metadata={"description": "Due before; at most 92 days after since"}
+        metadata={"description": "Due before; at most 92 days after since; with since or neither"}
     )
     site_id = Id()
     route_id = Id()
@@ -98,11 +103,47 @@ class MissedCheckpointSchema(Schema):
     missed = Int()
 
 
+class ComplianceFiguresSchema(Schema):
+    """How a set of scheduled rounds went: the figures the summary gives overall and per group."""
+
+    rounds = Int(metadata={"description": "Scheduled rounds due in the period"})
+    by_status = ma.fields.Dict(keys=Text(), values=Int())
+    late_starts = Int(metadata={"description": "Rounds begun late (a missed round is not)"})
+    completed_pct = ma.fields.Float(
+        allow_none=True,
+        metadata={"description": "Completed among settled rounds (completed, incomplete, missed)"},
+    )
+
+
+class GuardComplianceSchema(ComplianceFiguresSchema):
+    """The rounds assigned to one guard: the round's assignee, not whoever scanned."""
+
+    user_id = Id(
+        allow_none=True,
+        metadata={"description": "The assignee; null for rounds given to a team or nobody"},
+    )
+    name = Text(allow_none=True, metadata={"description": "The assignee's display name"})
+
+
+class RouteComplianceSchema(ComplianceFiguresSchema):
+    """The rounds of one route."""
+
+    route_id = Id()
+    name = Text()
+
+
 class RoundSummarySchema(Schema):
     """Were the rounds walked: scheduled rounds only; voluntary ones are counted apart."""
 
-    since = Instant()
-    until = Instant()
+    since = Instant(metadata={"description": "The period used: given, or today's local midnight"})
+    until = Instant(metadata={"description": "Its end (exclusive): given, or the next midnight"})
+    timezone = Text(
+        allow_none=True,
+        metadata={
+            "description": "The IANA timezone of the sites covered, today's when no period was "
+            "given; null when a given period covers sites in several"
+        },
+    )
     rounds = Int(metadata={"description": "Scheduled rounds due in the period"})
     by_status = ma.fields.Dict(keys=Text(), values=Int())
     late_starts = Int()
@@ -114,5 +155,12 @@ class RoundSummarySchema(Schema):
     skipped_optional = ma.fields.List(
         ma.fields.Nested(MissedCheckpointSchema),
         metadata={"description": "Optional stops left out, counted apart (`missed` is how often)"},
+    )
+    by_guard = ma.fields.List(
+        ma.fields.Nested(GuardComplianceSchema),
+        metadata={"description": "Per assignee, by name; rounds with none last"},
+    )
+    by_route = ma.fields.List(
+        ma.fields.Nested(RouteComplianceSchema), metadata={"description": "Per route, by name"}
     )
     voluntary_rounds = Int(metadata={"description": "Not in any figure above"})
