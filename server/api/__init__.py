@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest import etag as fs_etag
 from flask_smorest.pagination import PaginationMetadataSchema
 from flask_smorest.spec.plugins import integerconverter2paramschema
 
@@ -19,6 +20,7 @@ from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
 from server.api.events import routes as events
+from server.api.field_reports import routes as field_reports
 from server.api.handheld_protocol import routes as device
 from server.api.health import routes as health
 from server.api.inspection_schedules import routes as inspection_schedules
@@ -59,6 +61,7 @@ MODULES = (
     rounds,
     alerts,
     events,
+    field_reports,
     inspection_templates,
     inspection_schedules,
     inspections,
@@ -84,6 +87,21 @@ class VigilApi(Api):
     def _register_error_handlers(self) -> None:
         # Vigil's own handlers (server.api.errors) cover HTTP errors too.
         pass
+
+    def _register_etag_headers(self) -> None:
+        # flask-smorest's, with the length an ETag list may have (every header has a limit).
+        for name, header in (("IF_NONE_MATCH", "If-None-Match"), ("IF_MATCH", "If-Match")):
+            self.spec.components.parameter(
+                name,
+                "header",
+                {
+                    "name": header,
+                    "description": "ETags from a GET",
+                    "schema": {"type": "string", "maxLength": 200},
+                },
+                lazy=True,
+            )
+        self.spec.components.header("ETAG", fs_etag.ETAG_HEADER, lazy=True)
 
     def _register_pagination_header(self) -> None:
         # The header's value is JSON text; flask-smorest documents it as a bare object, which

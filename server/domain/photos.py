@@ -1,24 +1,30 @@
 """Photos: check an upload is the image it claims to be, keep it, derive what people see."""
 
+import hashlib
 import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageOps
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import Session
 
 from server.db import insert_new_only
 from server.domain import access
-from server.domain.actor import current_actor
+from server.domain.actor import Role, current_actor
 from server.domain.errors import Invalid
-from server.domain.models import DeviceEvent, Photo, PhotoRef
+from server.domain.models import Alert, DeviceEvent, Photo, PhotoRef
 from server.storage import BlobStore
 
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 THUMBNAIL_PX = 320
 DISPLAY_PX = 1600
+CHUNK = 64 * 1024
+# People who attach photos through the API: a resolution's (admin, supervisor), an inspection
+# record's (engineers too). Guards take theirs with the handheld.
+UPLOAD = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.ENGINEER})
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,11 @@ def _open_checked(path: Path, limits: Limits) -> Image.Image:
         try:
             image = Image.open(path)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-            raise Invalid("image has too many pixels", {"photo": [str(error)]}) from error
+            # Pillow's own ceiling tripped first; say Vigil's, which is what the operator set.
+            raise Invalid(
+                f"the image has more than {limits.max_pixels:,} pixels",
+                {"photo": [f"at most {limits.max_pixels:,} pixels (VIGIL_MAX_PHOTO_PIXELS)"]},
+            ) from error
         except OSError as error:
             raise Invalid("not an image", {"photo": ["JPEG, PNG or WebP expected"]}) from error
     if image.format not in FORMATS:
@@ -70,8 +80,8 @@ def _open_checked(path: Path, limits: Limits) -> Image.Image:
     width, height = image.size
     if width * height > limits.max_pixels:
         raise Invalid(
-            f"{width}x{height} is more than {limits.max_pixels} pixels",
-            {"photo": ["too many pixels (a decompression bomb?)"]},
+            f"{width}x{height} is more than {limits.max_pixels:,} pixels",
+            {"photo": [f"at most {limits.max_pixels:,} pixels (VIGIL_MAX_PHOTO_PIXELS)"]},
         )
     return image
 
@@ -103,6 +113,53 @@ def derived_key(blobs: BlobStore, sha256: str, size: str) -> str:
     return key
 
 
+def receive(
+    session: Session,
+    blobs: BlobStore,
+    sha256: str,
+    stream: BinaryIO,
+    limits: Limits,
+    *,
+    org_id: int,
+    device_id: int | None = None,
+    user_id: int | None = None,
+) -> tuple[Photo, bool]:
+    """Store an upload if its bytes hash to sha256 and it is a sound image; else Invalid.
+
+    Every way in (a handheld's, a person's) comes through here, so each gets the same checks.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload"
+        with path.open("wb") as sink:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise Invalid(
+                        f"photos are at most {limits.max_bytes} bytes", {"photo": ["too large"]}
+                    )
+                digest.update(chunk)
+                sink.write(chunk)
+        if size == 0:
+            raise Invalid("empty upload", {"photo": ["no bytes received"]})
+        if digest.hexdigest() != sha256:
+            # A cut-off upload lands here too: nothing is kept, the sender sends it again.
+            raise Invalid("the bytes do not match the hash in the URL", {"sha256": ["mismatch"]})
+        return store(session, blobs, org_id, device_id, sha256, path, limits, user_id=user_id)
+
+
+def upload(
+    session: Session, blobs: BlobStore, sha256: str, stream: BinaryIO, limits: Limits
+) -> tuple[Photo, bool]:
+    """A person's upload through the API (to attach to a resolution or a record), as theirs."""
+    actor = current_actor()
+    access.require_role(actor, UPLOAD)
+    return receive(
+        session, blobs, sha256, stream, limits, org_id=actor.org_id, user_id=actor.user_id
+    )
+
+
 def store(
     session: Session,
     blobs: BlobStore,
@@ -111,6 +168,7 @@ def store(
     sha256: str,
     path: Path,
     limits: Limits,
+    user_id: int | None = None,
 ) -> tuple[Photo, bool]:
     """Keep a checked upload (bytes already hashed to sha256); (photo, False) if already kept."""
     existing = session.scalar(select(Photo).where(Photo.org_id == org_id, Photo.sha256 == sha256))
@@ -134,21 +192,35 @@ def store(
         "height": size[1],
         "size_bytes": path.stat().st_size,
         "device_id": device_id,
+        "user_id": user_id,
     }
     session.execute(insert_new_only(session, Photo, "org_id", "sha256").values(values))
     return session.scalar(select(Photo).where(Photo.org_id == org_id, Photo.sha256 == sha256)), True
 
 
 def get_visible(session: Session, sha256: str) -> Photo:
-    """A photo of the actor's tenant, on their sites (through the events that refer to it)."""
+    """A photo of the actor's tenant, on their sites: one their sites' events or alerts' resolutions
+    refer to, or one they uploaded themselves."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_REGISTRY)
     stmt = select(Photo).where(Photo.org_id == actor.org_id, Photo.sha256 == sha256)
     if not actor.all_sites:
-        on_sites = (
+        in_events = (
             select(PhotoRef.sha256)
             .join(DeviceEvent, DeviceEvent.id == PhotoRef.event_id)
-            .where(PhotoRef.org_id == actor.org_id, DeviceEvent.site_id.in_(actor.site_ids))
+            .where(
+                PhotoRef.org_id == actor.org_id,
+                PhotoRef.sha256 == sha256,
+                DeviceEvent.site_id.in_(actor.site_ids),
+            )
         )
-        stmt = stmt.where(Photo.sha256.in_(on_sites))
+        in_resolutions = select(Alert.resolution_photo).where(
+            Alert.org_id == actor.org_id,
+            Alert.site_id.in_(actor.site_ids),
+            Alert.resolution_photo == sha256,
+        )
+        theirs = Photo.user_id == actor.user_id if actor.user_id is not None else false()
+        stmt = stmt.where(
+            or_(Photo.sha256.in_(in_events), Photo.sha256.in_(in_resolutions), theirs)
+        )
     return access.one_visible(session, stmt, f"photo {sha256}")

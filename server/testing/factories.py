@@ -141,7 +141,7 @@ class Factory:
     def photo(
         self, device: Device, site: Site, blobs: Any, size: tuple[int, int] = (64, 48)
     ) -> str:
-        """A stored JPEG referred to by a scan event of device on site; returns its sha256."""
+        """A stored JPEG referred to by an incident of device on site; returns its sha256."""
         buffer = io.BytesIO()
         Image.new("RGB", size, (next(_seq) % 255, 90, 160)).save(buffer, "JPEG")
         data = buffer.getvalue()
@@ -150,7 +150,9 @@ class Factory:
             path = Path(folder) / "p.jpg"
             path.write_bytes(data)
             photos.store(self.session, blobs, device.org_id, device.id, sha, path, photos.Limits())
-        event = self.event(device, site, "incident", data={"photos": [sha]})
+        # An incident as sync stores it: every field the protocol requires, and the photo.
+        incident = {"category": "damage", "severity": "low", "text": "照片", "photos": [sha]}
+        event = self.event(device, site, "incident", data=incident)
         self._add(
             PhotoRef(org_id=device.org_id, device_id=device.id, event_id=event.id, sha256=sha)
         )

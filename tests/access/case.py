@@ -14,7 +14,7 @@ INSPECT = frozenset({ADMIN, SUP, ENG})
 NOBODY: frozenset[str] = frozenset()
 SUCCESS = {"GET": 200, "POST": 201, "PATCH": 200, "DELETE": 204}
 
-Target = Callable[[Place, World], tuple[str, dict[str, Any] | None]]
+Target = Callable[[Place, World], tuple[str, dict[str, Any] | bytes | None]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Case:
     scope: str | None = None
     success: int | None = None  # when not the method's usual code
     multipart: bool = False  # the body is a form with a file
+    upload: str | None = None  # the body is bytes sent as they are, with this content type
     # What an outsider (another tenant, or staff of another site) gets, when not the usual:
     # 404 for an object, 422 for a create naming a site as unknown.
     outsider: int | None = None

@@ -1,9 +1,22 @@
 """What comes in from the field: enrollment codes for handhelds, photos, wand imports, and the
 scan log of what the handhelds reported."""
 
+import hashlib
 import io
+from functools import cache
 
-from tests.access.case import MANAGERS, ONLY_ADMIN, Case, create, fixed
+from PIL import Image
+
+from tests.access.case import INSPECT, MANAGERS, ONLY_ADMIN, Case, create, fixed
+
+
+@cache
+def png() -> bytes:
+    """A photo someone takes to attach to a resolution or a record."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), (30, 140, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
 
 INTAKE = [
     Case("GET", "/api/v1/enrollment-codes", MANAGERS, fixed("/api/v1/enrollment-codes")),
@@ -39,6 +52,15 @@ INTAKE = [
         ONLY_ADMIN,
         lambda p, w: (f"/api/v1/photos/{p.photo}/original", None),
         "site",
+    ),
+    # People upload photos as handhelds do; a new one is 201 (the same bytes again, 200).
+    Case(
+        "PUT",
+        "/api/v1/photos/<sha256:sha256>",
+        INSPECT,
+        lambda p, w: (f"/api/v1/photos/{hashlib.sha256(png()).hexdigest()}", png()),
+        success=201,
+        upload="image/png",
     ),
     Case(
         "POST",

@@ -21,6 +21,10 @@ from tests.world import World
 
 def call(client, case: Case, world: World, place: str, headers: dict[str, str]):
     path, body = case.target(world.places[place], world)
+    if case.upload:
+        return client.open(
+            path, method=case.method, data=body, headers=headers, content_type=case.upload
+        )
     if case.multipart:
         return client.open(
             path, method=case.method, data=body, headers=headers, content_type="multipart/form-data"

@@ -116,7 +116,9 @@ class TestEvent:
             "checkpoint_id": log.east_gate.id,
             "qr_tag_id": None,
             "device_id": log.roamer.id,
+            "device_name": "巡更机 2",
             "user_id": log.other_guard.id,
+            "user_name": "李娜",
             "flags": ["other_site"],
             "data": {"category": "fire", "severity": "high", "text": "烟味 smoke"},
         }

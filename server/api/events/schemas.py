@@ -78,7 +78,7 @@ class EventListArgs(QueryArgs):
         return data
 
 
-class CursorField(Text):
+class CursorField(ma.fields.String):
     """An opaque place in the scan log, as a page's next_cursor gave it."""
 
     MAX_LENGTH = 100

@@ -71,6 +71,7 @@ class Original(MethodView):
 @blp.route("/photos/<sha256:sha256>")
 class Upload(MethodView):
     @blp.authenticated
+    @blp.documents(404)
     @blp.response(201, PhotoSchema, description="Stored now")
     @blp.alt_response(200, schema=PhotoSchema, description="Already stored: the same bytes again")
     @blp.alt_response(413, schema=ErrorSchema, description="Photo too large")
@@ -87,8 +88,9 @@ class Upload(MethodView):
         """Upload a photo by its SHA-256 (admin, supervisor, engineer)
 
         Upload first, then name its SHA-256 where it belongs: a resolution's `photo`, an
-        inspection record's `photos`. The same bytes again are a no-op (200). The same checks as a handheld's upload: JPEG, PNG or WebP (by content, not by the
-        Content-Type), the size and pixel limits, and the bytes must hash to the URL's SHA-256.
+        inspection record's `photos`. The same bytes again are a no-op (200). The checks are a
+        handheld's: JPEG, PNG or WebP (by content, not by the Content-Type), the size and
+        pixel limits, and the bytes must hash to the URL's SHA-256.
         """
         vigil = current_app.extensions["vigil"]
         photo, created = photos.upload(

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from server.db import Base
 from server.domain.models.mixins import Tenanted
 
+# The event types people read as reports rather than as scans (see the indexes below).
+REPORT_TYPES = "type = 'incident' OR type = 'shift'"
+
 
 class DeviceEvent(Tenanted, Base):
     """A scan, incident or shift event as received, with its time on three clocks."""
@@ -25,6 +28,25 @@ class DeviceEvent(Tenanted, Base):
         Index("ix_device_events_org_time", "org_id", "corrected_time"),
         Index("ix_device_events_device_time", "device_id", "corrected_time"),
         Index("ix_device_events_user_time", "user_id", "corrected_time"),
+        # Incidents and shift notes, as supervisors read them (server/domain/field_reports.py):
+        # a few among many scans, so indexes of their own that scans never enter. The OR (not
+        # IN) is what SQLite can match a query's `type = 'incident'` against.
+        Index(
+            "ix_device_events_reports_site_time",
+            "site_id",
+            "type",
+            "corrected_time",
+            postgresql_where=text(REPORT_TYPES),
+            sqlite_where=text(REPORT_TYPES),
+        ),
+        Index(
+            "ix_device_events_reports_org_time",
+            "org_id",
+            "type",
+            "corrected_time",
+            postgresql_where=text(REPORT_TYPES),
+            sqlite_where=text(REPORT_TYPES),
+        ),
         # The patrol evaluator's queue: events it has not looked at yet.
         Index(
             "ix_device_events_unevaluated",

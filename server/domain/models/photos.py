@@ -23,7 +23,9 @@ class Photo(Tenanted, Base):
     height: Mapped[int]
     size_bytes: Mapped[int]
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who sent it: a handheld through the device protocol, or a person through the API.
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class PhotoRef(Tenanted, Base):

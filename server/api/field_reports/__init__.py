@@ -1,0 +1,1 @@
+"""Incidents and shift notes from the handhelds, as supervisors read them."""

@@ -1,0 +1,145 @@
+"""Incident and shift note schemas: a report's own fields typed, with names, times and photos."""
+
+from typing import Any
+
+import marshmallow as ma
+from flask import url_for
+
+from device_protocol.events import INCIDENT_CATEGORIES, SHIFT_KINDS, Severity
+from device_protocol.flags import Flag
+from server.api.common import Id, QueryArgs, Schema
+from server.api.fields import Bool, Instant, Text
+from server.domain.field_reports import PhotoOf
+
+_CATEGORY = {"enum": list(INCIDENT_CATEGORIES)}
+_KIND = {"enum": list(SHIFT_KINDS)}
+
+
+class NamedRefSchema(Schema):
+    """Something the report refers to: its id, and what people call it."""
+
+    id = Id()
+    name = Text()
+
+
+class HandheldRefSchema(NamedRefSchema):
+    """The handheld that sent the report: name is its label, or its serial when it has none."""
+
+    serial = Text()
+
+
+class ReportPhotoSchema(Schema):
+    """A photo of the report, with where to get it."""
+
+    sha256 = Text(validate=ma.validate.Length(equal=64))
+    received = Bool(
+        metadata={"description": "False until the handheld uploads it; till then the links 404"}
+    )
+    thumbnail = Text(metadata={"description": "320 px JPEG, upright, no EXIF"})
+    display = Text(metadata={"description": "1600 px JPEG, upright, no EXIF"})
+    original = Text(metadata={"description": "The bytes as sent, GPS included (admins only)"})
+
+    @ma.pre_dump
+    def _links(self, photo: PhotoOf, **_kwargs: Any) -> dict[str, Any]:
+        sha = photo.sha256
+        return {
+            "sha256": sha,
+            "received": photo.received,
+            "thumbnail": url_for("photos.Derived", sha256=sha, size="thumbnail"),
+            "display": url_for("photos.Derived", sha256=sha, size="display"),
+            "original": url_for("photos.Original", sha256=sha),
+        }
+
+
+class PositionSchema(Schema):
+    """The handheld's GPS fix when it reported."""
+
+    latitude = ma.fields.Float()
+    longitude = ma.fields.Float()
+    accuracy_m = ma.fields.Float(allow_none=True)
+
+
+class ReportSchema(Schema):
+    """What every field report carries."""
+
+    id = Id(metadata={"description": "Also its id in the scan log (GET /api/v1/events)"})
+    uuid = Text(metadata={"description": "Made on the handheld: its idempotency key"})
+    site = ma.fields.Nested(
+        NamedRefSchema,
+        allow_none=True,
+        metadata={"description": "Null when a handheld of several sites named no checkpoint"},
+    )
+    guard = ma.fields.Nested(
+        NamedRefSchema,
+        allow_none=True,
+        metadata={"description": "The person signed in on the handheld; null if none"},
+    )
+    handheld = ma.fields.Nested(HandheldRefSchema)
+    device_time = Instant(
+        metadata={"description": "The handheld's own clock when it happened, as sent (may be off)"}
+    )
+    corrected_time = Instant(
+        metadata={
+            "description": "When it happened on the server's clock: the handheld's time corrected "
+            "by its measured clock offset; lists are ordered and filtered (since, until) by it"
+        }
+    )
+    time_source = Text(
+        metadata={
+            "description": "How corrected_time was found: monotonic (exact, from the handheld's "
+            "uptime clock) or wall_clock (its clock, shifted by the offset seen at sync)",
+            "enum": ["monotonic", "wall_clock"],
+        }
+    )
+    received_at = Instant(
+        metadata={"description": "When the server got it: later when the handheld was offline"}
+    )
+    flags = ma.fields.List(
+        Text(metadata={"enum": [f.value for f in Flag]}),
+        metadata={"description": "Why to look twice (docs/device-protocol.md)"},
+    )
+
+
+class IncidentSchema(ReportSchema):
+    """Something a guard saw and reported from the handheld."""
+
+    category = Text(metadata=_CATEGORY)
+    severity = ma.fields.Enum(Severity, by_value=True)
+    text = Text()
+    checkpoint = ma.fields.Nested(
+        NamedRefSchema, allow_none=True, metadata={"description": "Where, when the guard said"}
+    )
+    position = ma.fields.Nested(PositionSchema, allow_none=True)
+    photos = ma.fields.List(ma.fields.Nested(ReportPhotoSchema))
+
+
+class ShiftNoteSchema(ReportSchema):
+    """A guard coming on duty, going off, or handing the handheld over, and what they wrote."""
+
+    kind = Text(metadata=_KIND)
+    note = Text(metadata={"description": "Empty when nothing was written"})
+
+
+class _ReportListArgs(QueryArgs):
+    site_id = Id()
+    user_id = Id(metadata={"description": "The guard"})
+    device_id = Id(metadata={"description": "The handheld"})
+    since = Instant(metadata={"description": "Corrected time at or after"})
+    until = Instant(metadata={"description": "Corrected time before"})
+
+
+class IncidentListArgs(_ReportListArgs):
+    """Filters for incidents; each one given narrows the list."""
+
+    checkpoint_id = Id()
+    category = Text(validate=ma.validate.OneOf(INCIDENT_CATEGORIES), metadata=_CATEGORY)
+    severity = ma.fields.Enum(Severity, by_value=True)
+
+
+class ShiftNoteListArgs(_ReportListArgs):
+    """Filters for shift notes; each one given narrows the list."""
+
+    kind = Text(validate=ma.validate.OneOf(SHIFT_KINDS), metadata=_KIND)
+    has_note = Bool(
+        metadata={"description": "true: only those with something written; false: none written"}
+    )
