@@ -6,6 +6,7 @@ from benchmarks import (
     detect_truth,
     evaluator_history,
     event_log,
+    fuzz,
     inspection_sync,
     load_sync,
     photo_upload,
@@ -24,6 +25,7 @@ BENCHMARKS = (
     event_log,
     load_sync,
     crash_drill,
+    fuzz,
 )
 
 if __name__ == "__main__":

@@ -34,12 +34,12 @@ def assert_error(response, status):
 class TestLoneSurrogates:
     def test_a_login_with_one_is_a_422_that_says_where(self, client):
         answer = send(
-            client, "POST", "/api/v1/auth/token", '{"login": %s, "password": "x"}' % SURROGATE
+            client, "POST", "/api/v1/auth/token", f'{{"login": {SURROGATE}, "password": "x"}}'
         )
         assert "login" in assert_error(answer, 422)
 
     def test_a_name_with_one_is_refused_and_nothing_is_stored(self, client, admin, site):
-        text = '{"site_id": %d, "name": "北门\\ud800", "code": "S1"}' % site.id
+        text = f'{{"site_id": {site.id}, "name": "北门\\ud800", "code": "S1"}}'
         answer = send(client, "POST", "/api/v1/checkpoints", text, admin)
         assert "surrogate" in assert_error(answer, 422)
         listed = client.get("/api/v1/checkpoints", headers=admin).json
@@ -117,7 +117,7 @@ class TestHugeIntegers:
     def test_in_a_query_and_a_body_too(self, client, admin, site):
         query = client.get("/api/v1/checkpoints", query_string={"site_id": TOO_BIG}, headers=admin)
         assert "site_id" in assert_error(query, 422)
-        body = '{"site_id": %s, "name": "北门", "code": "B1"}' % TOO_BIG
+        body = f'{{"site_id": {TOO_BIG}, "name": "北门", "code": "B1"}}'
         assert "site_id" in assert_error(
             send(client, "POST", "/api/v1/checkpoints", body, admin), 422
         )

@@ -250,9 +250,7 @@ def test_the_alert_loop_acknowledge_resolve_reopen_is_audited(client, make, site
     listed = client.get("/api/v1/alerts?state=open&severity=high", headers=supervisor)
     assert [a["id"] for a in listed.json] == [alert.id]
 
-    ack = client.post(
-        f"{path}/acknowledge", json={"note": "calling the guard"}, headers=supervisor
-    )
+    ack = client.post(f"{path}/acknowledge", json={"note": "calling the guard"}, headers=supervisor)
     assert ack.status_code == 200 and ack.json["state"] == "acknowledged"
     assert client.post(f"{path}/acknowledge", json={}, headers=supervisor).status_code == 409
 
