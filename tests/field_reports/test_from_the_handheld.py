@@ -33,13 +33,9 @@ def test_a_synced_incident_and_handover_read_back_typed(
     [incident] = client.get("/api/v1/incidents", headers=supervisor).json
     assert (incident["category"], incident["severity"]) == ("hazard", "medium")
     assert incident["text"] == "消防通道被堵"
-    assert incident["guard"]["name"] == "王芳"
-    assert incident["handheld"] == {
-        "id": incident["handheld"]["id"],
-        "name": "夜班巡更机",
-        "serial": "HT-NIGHT",
-    }
-    assert incident["site"]["id"] == site.id
+    assert (incident["user_id"], incident["user_name"]) == (guard.id, "王芳")
+    assert incident["device_name"] == "夜班巡更机"
+    assert incident["site_id"] == site.id
     assert incident["time_source"] == "monotonic"
     assert incident["photos"][0]["received"] is False
 
@@ -52,4 +48,4 @@ def test_a_synced_incident_and_handover_read_back_typed(
     assert client.get(again["photos"][0]["display"], headers=supervisor).status_code == 200
 
     [note] = client.get("/api/v1/shift-notes?kind=handover", headers=supervisor).json
-    assert note["note"] == "交班：消防通道已清理" and note["guard"]["name"] == "王芳"
+    assert note["note"] == "交班：消防通道已清理" and note["user_name"] == "王芳"

@@ -76,14 +76,11 @@ class TestOne:
         response = client.get(f"{PATH}/{smoke.id}", headers=admin)
         assert response.status_code == 200
         body = response.json
-        assert body["site"] == {"id": reports.lakeside.id, "name": reports.lakeside.name}
-        assert body["guard"] == {"id": reports.guard.id, "name": "张伟"}
-        assert body["handheld"] == {
-            "id": reports.handheld.id,
-            "name": "巡更机 1",
-            "serial": "HT-0001",
-        }
-        assert body["checkpoint"] == {"id": reports.gate.id, "name": "东门岗亭"}
+        # Named as every response names them: the id, and beside it the name.
+        assert (body["site_id"], body["site_name"]) == (reports.lakeside.id, reports.lakeside.name)
+        assert (body["user_id"], body["user_name"]) == (reports.guard.id, "张伟")
+        assert (body["device_id"], body["device_name"]) == (reports.handheld.id, "巡更机 1")
+        assert (body["checkpoint_id"], body["checkpoint_name"]) == (reports.gate.id, "东门岗亭")
         assert (body["category"], body["severity"], body["text"]) == (
             "fire",
             "high",
@@ -104,10 +101,11 @@ class TestOne:
 
     def test_what_was_left_unsaid_is_null(self, client, admin, reports):
         body = client.get(f"{PATH}/{reports.incidents['scratch'].id}", headers=admin).json
-        assert body["guard"] is None and body["checkpoint"] is None and body["position"] is None
+        assert body["user_id"] is body["user_name"] is None
+        assert body["checkpoint_id"] is body["checkpoint_name"] is body["position"] is None
         assert body["photos"] == []
         roamer = client.get(f"{PATH}/{reports.incidents['intruder'].id}", headers=admin).json
-        assert roamer["handheld"]["name"] == "HT-0002"  # no label: the serial names it
+        assert roamer["device_name"] == "HT-0002"  # no label: the serial names it
 
     def test_neither_a_scan_nor_a_shift_event_is_an_incident(self, client, admin, reports):
         for event in (reports.scan, reports.shifts["handover"]):

@@ -40,9 +40,9 @@ def test_a_shift_note_names_its_guard_site_and_handheld(client, admin, reports):
     handover = reports.shifts["handover"]
     body = client.get(f"{PATH}/{handover.id}", headers=admin).json
     assert (body["kind"], body["note"]) == ("handover", "东门锁坏了，已报修")
-    assert body["guard"] == {"id": reports.guard.id, "name": "张伟"}
-    assert body["site"] == {"id": reports.lakeside.id, "name": reports.lakeside.name}
-    assert body["handheld"]["name"] == "巡更机 1"
+    assert (body["user_id"], body["user_name"]) == (reports.guard.id, "张伟")
+    assert (body["site_id"], body["site_name"]) == (reports.lakeside.id, reports.lakeside.name)
+    assert body["device_name"] == "巡更机 1"
     assert body["device_time"] == body["corrected_time"] == at(20).isoformat()
     assert body["flags"] == []
 

@@ -15,17 +15,17 @@ _CATEGORY = {"enum": list(INCIDENT_CATEGORIES)}
 _KIND = {"enum": list(SHIFT_KINDS)}
 
 
-class NamedRefSchema(Schema):
-    """Something the report refers to: its id, and what people call it."""
+def _ref(path: str, what: str, **metadata: Any) -> ma.fields.Function:
+    """One part (id or name) of what the report names, flat as every response has it."""
+    ref, part = path.split(".")
+    kind = {"type": "integer"} if part == "id" else {"type": "string"}
 
-    id = Id()
-    name = Text()
+    def read(report: Any) -> Any:
+        named = getattr(report, ref)
+        return None if named is None else getattr(named, part)
 
-
-class HandheldRefSchema(NamedRefSchema):
-    """The handheld that sent the report: name is its label, or its serial when it has none."""
-
-    serial = Text()
+    description = f"The {what}'s {'id' if part == 'id' else 'name'}"
+    return ma.fields.Function(read, metadata=kind | {"description": description} | metadata)
 
 
 class ReportPhotoSchema(Schema):
@@ -64,17 +64,12 @@ class ReportSchema(Schema):
 
     id = Id(metadata={"description": "Also its id in the scan log (GET /api/v1/events)"})
     uuid = Text(metadata={"description": "Made on the handheld: its idempotency key"})
-    site = ma.fields.Nested(
-        NamedRefSchema,
-        allow_none=True,
-        metadata={"description": "Null when a handheld of several sites named no checkpoint"},
-    )
-    guard = ma.fields.Nested(
-        NamedRefSchema,
-        allow_none=True,
-        metadata={"description": "The person signed in on the handheld; null if none"},
-    )
-    handheld = ma.fields.Nested(HandheldRefSchema)
+    site_id = _ref("site.id", "site", nullable=True)
+    site_name = _ref("site.name", "site", nullable=True)
+    user_id = _ref("guard.id", "guard signed in on the handheld", nullable=True)
+    user_name = _ref("guard.name", "guard signed in on the handheld", nullable=True)
+    device_id = _ref("handheld.id", "handheld")
+    device_name = _ref("handheld.name", "handheld (its label, or its serial when it has none)")
     device_time = Instant(
         metadata={"description": "The handheld's own clock when it happened, as sent (may be off)"}
     )
@@ -106,9 +101,8 @@ class IncidentSchema(ReportSchema):
     category = Text(metadata=_CATEGORY)
     severity = ma.fields.Enum(Severity, by_value=True)
     text = Text()
-    checkpoint = ma.fields.Nested(
-        NamedRefSchema, allow_none=True, metadata={"description": "Where, when the guard said"}
-    )
+    checkpoint_id = _ref("checkpoint.id", "checkpoint the guard named", nullable=True)
+    checkpoint_name = _ref("checkpoint.name", "checkpoint the guard named", nullable=True)
     position = ma.fields.Nested(PositionSchema, allow_none=True)
     photos = ma.fields.List(ma.fields.Nested(ReportPhotoSchema))
 
