@@ -21,7 +21,7 @@ from device_protocol.flags import read as read_flags
 from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.listing import PageRequest, fetch_page
-from server.domain.models import Checkpoint, Device, DeviceEvent, Photo, Site, User
+from server.domain.models import Checkpoint, DeviceEvent, Photo, Site
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,6 @@ class Named:
 
 
 @dataclass(frozen=True)
-class Handheld(Named):
-    """A handheld: name is its label, or its serial when it has none."""
-
-    serial: str
-
-
-@dataclass(frozen=True)
 class PhotoOf:
     """A photo a report names; received is False until the handheld has uploaded it."""
 
@@ -90,8 +83,9 @@ class Report:
     id: int
     uuid: str
     site: Named | None  # None: a handheld of several sites that named no checkpoint
-    guard: Named | None  # None: the handheld named nobody (or nobody it may name)
-    handheld: Handheld
+    # The guard and the handheld by id; the reader's names for them come from domain.names.
+    user_id: int | None  # None: the handheld named nobody
+    device_id: int
     device_time: datetime
     corrected_time: datetime
     time_source: str
@@ -210,8 +204,6 @@ class _Present:
     """The names and photos a page of reports refers to, read once per page, not per report."""
 
     sites: dict[int, str]
-    users: dict[int, str]
-    devices: dict[int, tuple[str, str]]
     checkpoints: dict[int, str]
     received: set[str]
 
@@ -232,23 +224,19 @@ class _Present:
                     select(Photo.sha256).where(Photo.org_id.in_(org_ids), Photo.sha256.in_(hashes))
                 )
             )
-        devices = names(Device, {e.device_id for e in events}, Device.label, Device.serial)
         return cls(
             dict(names(Site, {e.site_id for e in events}, Site.name)),
-            dict(names(User, {e.user_id for e in events}, User.name)),
-            {device: (label, serial) for device, label, serial in devices},
             dict(names(Checkpoint, {e.checkpoint_id for e in events}, Checkpoint.name)),
             received,
         )
 
     def _common(self, event: DeviceEvent) -> dict[str, Any]:
-        label, serial = self.devices[event.device_id]
         return {
             "id": event.id,
             "uuid": event.uuid,
             "site": _named(event.site_id, self.sites),
-            "guard": _named(event.user_id, self.users),
-            "handheld": Handheld(event.device_id, label or serial, serial),
+            "user_id": event.user_id,
+            "device_id": event.device_id,
             "device_time": event.device_time,
             "corrected_time": event.corrected_time,
             "time_source": event.time_source,
@@ -291,7 +279,6 @@ def _position(data: dict[str, Any]) -> Position | None:
 
 
 __all__ = [
-    "Handheld",
     "Incident",
     "IncidentFilter",
     "Named",

@@ -9,6 +9,7 @@ from device_protocol.events import INCIDENT_CATEGORIES, SHIFT_KINDS, Severity
 from device_protocol.flags import Flag
 from server.api.common import Id, QueryArgs, Schema
 from server.api.fields import Bool, Instant, Text
+from server.api.names import HANDHELD, PERSON, NameOf
 from server.domain.field_reports import PhotoOf
 
 _CATEGORY = {"enum": list(INCIDENT_CATEGORIES)}
@@ -66,10 +67,10 @@ class ReportSchema(Schema):
     uuid = Text(metadata={"description": "Made on the handheld: its idempotency key"})
     site_id = _ref("site.id", "site", nullable=True)
     site_name = _ref("site.name", "site", nullable=True)
-    user_id = _ref("guard.id", "guard signed in on the handheld", nullable=True)
-    user_name = _ref("guard.name", "guard signed in on the handheld", nullable=True)
-    device_id = _ref("handheld.id", "handheld")
-    device_name = _ref("handheld.name", "handheld (its label, or its serial when it has none)")
+    user_id = Id(allow_none=True, metadata={"description": "The guard signed in on the handheld"})
+    user_name = NameOf("user_id", PERSON)
+    device_id = Id(metadata={"description": "The handheld"})
+    device_name = NameOf("device_id", HANDHELD)
     device_time = Instant(
         metadata={"description": "The handheld's own clock when it happened, as sent (may be off)"}
     )
