@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint bench demo translations clean
 
 # A virtualenv per checkout; Debian ships venv separately, so install it when missing and allowed.
 $(BIN)/python:
@@ -47,6 +47,16 @@ test: lint
 
 bench: $(VENV)/.dev-deps
 	$(BIN)/python -m benchmarks
+
+# The console's words: collect them from code and templates, bring the Chinese catalogue up to
+# date (translate what is new in server/web/translations/zh), then compile what Flask-Babel reads.
+TRANSLATIONS := server/web/translations
+translations: $(VENV)/.dev-deps
+	$(BIN)/pybabel extract -F server/web/babel.cfg -o $(TRANSLATIONS)/messages.pot \
+	  --no-location --omit-header --sort-output server/web
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+	  --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d $(TRANSLATIONS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .import_linter_cache

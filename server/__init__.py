@@ -25,9 +25,10 @@ class Vigil:
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build the Flask app: settings -> logging -> database -> API -> CLI."""
+    """Build the Flask app: settings -> logging -> database -> API -> console -> CLI."""
     from server.api import init_api
     from server.cli import init_cli
+    from server.web import init_web
 
     app = Flask(__name__, instance_path=str(settings.INSTANCE))
     app.config.update(settings.load(config))
@@ -45,5 +46,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.extensions["vigil"] = Vigil(app.config, Path(app.instance_path))
     init_api(app)
+    init_web(app)
     init_cli(app)
     return app

@@ -34,6 +34,9 @@ def defaults() -> dict[str, Any]:
         "LOGIN_WINDOW_MINUTES": 15,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 50,
+        # A console session ends this long after sign-in, or after this long unused.
+        "CONSOLE_SESSION_HOURS": 12,
+        "CONSOLE_IDLE_MINUTES": 30,
         # argon2-cffi's RFC 9106 low-memory profile: t=3, 64 MiB, p=4.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_KIB": 65536,
@@ -58,6 +61,8 @@ _INTEGERS = {
     "LOGIN_WINDOW_MINUTES",
     "LOGIN_MAX_FAILURES",
     "LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "CONSOLE_SESSION_HOURS",
+    "CONSOLE_IDLE_MINUTES",
     "ARGON2_TIME_COST",
     "ARGON2_MEMORY_KIB",
     "ARGON2_PARALLELISM",

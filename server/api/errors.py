@@ -10,18 +10,9 @@ from werkzeug.exceptions import HTTPException
 
 from device_protocol.text import printable
 from server.domain import errors
+from server.http.statuses import status_of
 
 log = logging.getLogger("vigil.api")
-
-STATUS = {
-    errors.NotFound: 404,
-    errors.Conflict: 409,
-    errors.Invalid: 422,
-    errors.Unauthenticated: 401,
-    errors.Forbidden: 403,
-    errors.Throttled: 429,
-    errors.Unavailable: 503,
-}
 
 
 def body(code: int, message: str, errors_: Any = None) -> dict[str, Any]:
@@ -70,7 +61,7 @@ def init_errors(app: Flask, api: Any) -> None:
 
     @app.errorhandler(errors.DomainError)
     def _domain(error: errors.DomainError) -> Any:
-        code = next(c for cls, c in STATUS.items() if isinstance(error, cls))
+        code = status_of(error)
         headers = {}
         if isinstance(error, errors.Unauthenticated):
             headers["WWW-Authenticate"] = "Bearer"

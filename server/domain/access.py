@@ -22,6 +22,8 @@ READ_AUDIT = frozenset({Role.ADMIN, Role.SUPERVISOR})
 HANDLE_ALERTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # The scan log: what handhelds reported, as evidence behind alerts.
 READ_EVENTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+# The supervisor console's pages: the daily review of rounds, alerts and plant.
+CONSOLE = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 
 def require_role(actor: Actor, allowed: frozenset[Role]) -> None:

@@ -21,9 +21,9 @@ def bearer_token() -> str:
 
 def user_from_token() -> Actor:
     """The user whose bearer token the request carries (g keeps the token for sign-out)."""
-    token_id, actor = auth.resolve(db_session(), bearer_token())
-    g.token_id, g.user_id = token_id, actor.user_id
-    return actor
+    found = auth.resolve(db_session(), bearer_token())
+    g.token_id, g.user_id = found.token_id, found.actor.user_id
+    return found.actor
 
 
 def device_from_token() -> Actor:

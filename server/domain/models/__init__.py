@@ -27,7 +27,14 @@ from server.domain.models.patrol import (
 from server.domain.models.photos import Photo, PhotoRef
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
-from server.domain.models.users import ApiToken, LoginFailure, PersonTag, User, user_sites
+from server.domain.models.users import (
+    ApiToken,
+    LoginFailure,
+    PersonTag,
+    TokenKind,
+    User,
+    user_sites,
+)
 
 __all__ = [
     "Alert",
@@ -68,6 +75,7 @@ __all__ = [
     "TagStatus",
     "TagSubject",
     "TemplateVersion",
+    "TokenKind",
     "User",
     "Zone",
     "ZoneKind",

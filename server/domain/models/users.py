@@ -1,5 +1,6 @@
-"""People who log in, their bearer tokens and failed login attempts."""
+"""People who log in, their tokens (API and console) and failed login attempts."""
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
@@ -47,15 +48,28 @@ class User(Registry, Tenanted, Base):
         return [site.id for site in self.sites]
 
 
+class TokenKind(enum.StrEnum):
+    """Where a login's token is used: as an API bearer token, or as a console session cookie."""
+
+    BEARER = "bearer"
+    CONSOLE = "console"
+
+
 class ApiToken(Base):
-    """An opaque bearer token; only its SHA-256 is stored."""
+    """An opaque login token (API bearer or console session); only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # A console cookie never opens the API, nor a bearer token the console.
+    kind: Mapped[TokenKind] = mapped_column(
+        str_enum(TokenKind, 16), default=TokenKind.BEARER, server_default=TokenKind.BEARER.value
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Console sessions end after a spell of idleness; this is when one was last used.
+    last_used_at: Mapped[datetime | None]
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 

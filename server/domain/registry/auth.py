@@ -1,9 +1,9 @@
-"""Logging in: bearer tokens, their resolution to an actor, and login throttling."""
+"""Logging in: bearer tokens and console sessions, their resolution to an actor, throttling."""
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from server.domain.actor import Actor
 from server.domain.clock import utcnow
 from server.domain.errors import Throttled, Unauthenticated
-from server.domain.models import ApiToken, LoginFailure, Organization, User, user_sites
+from server.domain.models import (
+    ApiToken,
+    LoginFailure,
+    Organization,
+    TokenKind,
+    User,
+    user_sites,
+)
 from server.domain.registry import passwords
 
 
@@ -20,6 +27,8 @@ class AuthPolicy:
     """Token lifetime and how many failed logins are tolerated per window."""
 
     token_ttl: timedelta = timedelta(hours=12)
+    # Console sessions only: how long one may sit unused before it ends.
+    idle: timedelta | None = None
     window: timedelta = timedelta(minutes=15)
     max_failures_per_login: int = 5
     max_failures_per_address: int = 50
@@ -58,9 +67,14 @@ def record_failure(session: Session, login: str, remote_addr: str, policy: AuthP
 
 
 def login(
-    session: Session, login: str, password: str, remote_addr: str, policy: AuthPolicy
+    session: Session,
+    login: str,
+    password: str,
+    remote_addr: str,
+    policy: AuthPolicy,
+    kind: TokenKind = TokenKind.BEARER,
 ) -> IssuedToken:
-    """Exchange a login and password for a new bearer token."""
+    """Exchange a login and password for a new token: a bearer token, or a console session."""
     login = login.strip().lower()
     check_throttle(session, login, remote_addr, policy)
     user = session.scalar(
@@ -75,8 +89,13 @@ def login(
         user.password_hash = passwords.hash_password(password)
     session.execute(delete(LoginFailure).where(LoginFailure.login == login))
     plain = secrets.token_urlsafe(32)
+    now = utcnow()
     record = ApiToken(
-        user=user, token_hash=token_hash(plain), expires_at=utcnow() + policy.token_ttl
+        user=user,
+        token_hash=token_hash(plain),
+        kind=kind,
+        last_used_at=now,
+        expires_at=now + policy.token_ttl,
     )
     session.add(record)
     session.flush()
@@ -88,6 +107,7 @@ def login(
 _ACTOR = (
     select(
         ApiToken.id.label("token_id"),
+        ApiToken.last_used_at,
         User.id,
         User.org_id,
         User.role,
@@ -101,6 +121,7 @@ _ACTOR = (
     .outerjoin(user_sites, user_sites.c.user_id == User.id)
     .where(
         ApiToken.token_hash == bindparam("token_hash"),
+        ApiToken.kind == bindparam("kind", type_=ApiToken.kind.type),
         ApiToken.revoked_at.is_(None),
         ApiToken.expires_at > bindparam("now", type_=ApiToken.expires_at.type),
         User.active,
@@ -109,14 +130,31 @@ _ACTOR = (
 )
 
 
-def resolve(session: Session, token: str) -> tuple[int, Actor]:
-    """The live token's id and its actor, or Unauthenticated."""
+@dataclass(frozen=True)
+class Resolved:
+    """A live token: its id, when it was last used, and who acts through it."""
+
+    token_id: int
+    last_used_at: datetime | None
+    actor: Actor
+
+
+def resolve(
+    session: Session,
+    token: str,
+    kind: TokenKind = TokenKind.BEARER,
+    idle: timedelta | None = None,
+) -> Resolved:
+    """The live token of this kind and its actor, or Unauthenticated (idle too long counts)."""
     # On the connection: nothing is pending in the session yet, so there is nothing to flush.
-    params = {"token_hash": token_hash(token), "now": utcnow()}
+    now = utcnow()
+    params = {"token_hash": token_hash(token), "now": now, "kind": kind}
     rows = session.connection().execute(_ACTOR, params).all()
     if not rows:
         raise Unauthenticated("invalid, expired or revoked token")
     user = rows[0]
+    if idle is not None and (user.last_used_at is None or user.last_used_at < now - idle):
+        raise Unauthenticated("the session ended after a spell of inactivity")
     actor = Actor(
         user_id=user.id,
         org_id=user.org_id,
@@ -125,7 +163,12 @@ def resolve(session: Session, token: str) -> tuple[int, Actor]:
         is_superuser=user.is_superuser,
         label=f"{user.name} ({user.login})",
     )
-    return user.token_id, actor
+    return Resolved(user.token_id, user.last_used_at, actor)
+
+
+def touch(session: Session, token_id: int) -> None:
+    """A console session was used now: its idle timeout starts again."""
+    session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
 def revoke(session: Session, token_id: int) -> None:

@@ -1,0 +1,90 @@
+"""The supervisor console: server-rendered pages (Jinja2, htmx) over the same domain as the API."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, request, url_for
+from flask_babel import gettext as _
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+from server.web import i18n, session
+from server.web.alerts import views as alerts
+from server.web.signin import views as signin
+from server.web.today import views as today
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+# One blueprint per page group; each group's templates are named "<group>/<file>".
+GROUPS = (signin, today, alerts)
+
+# Pages load only the console's own files: no inline script or style, no other origin.
+POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+@cache
+def _fingerprint(name: str) -> str:
+    return hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+
+
+def asset(name: str) -> str:
+    """A static file's URL with its content hash, so a new release is never served stale."""
+    return url_for("console.static", filename=name, v=_fingerprint(name))
+
+
+def nav_items() -> list[tuple[str, str]]:
+    """The console's top-level pages, in the order the bar shows them."""
+    return [("console.today.index", _("Today")), ("console.alerts.queue", _("Alerts"))]
+
+
+def error_heading(code: int) -> str:
+    headings = {
+        403: _("Not allowed"),
+        404: _("Not found"),
+        409: _("Cannot do that now"),
+        422: _("Please check what you entered"),
+        429: _("Too many attempts"),
+    }
+    return headings.get(code, _("Something went wrong"))
+
+
+def init_web(app: Flask) -> None:
+    """Register the console's page groups, its static files, languages and headers."""
+    i18n.init_i18n(app)
+    app.jinja_loader = ChoiceLoader(  # type: ignore[method-assign]
+        [
+            FileSystemLoader(HERE / "templates"),
+            PrefixLoader(
+                {
+                    module.blp.name: FileSystemLoader(Path(module.__file__).parent / "templates")
+                    for module in GROUPS
+                }
+            ),
+        ]
+    )
+    app.jinja_env.globals.update(
+        asset=asset,
+        csrf_token=session.csrf_token,
+        nav_items=nav_items,
+        error_heading=error_heading,
+    )
+    console = Blueprint("console", __name__, url_prefix=session.PATH, static_folder=str(STATIC))
+    for module in GROUPS:
+        console.register_blueprint(module.blp)
+    app.register_blueprint(console)
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        if request.path.startswith(session.PATH):
+            response.headers["Content-Security-Policy"] = POLICY
+            # With no-referrer (the API's), Chromium sends "Origin: null" on form posts, and
+            # the console's origin check needs the real one.
+            response.headers["Referrer-Policy"] = "same-origin"
+            if not request.path.startswith(f"{session.PATH}/static/"):
+                # Pages show one person's view of their sites: never from a shared cache.
+                response.headers.setdefault("Cache-Control", "private, no-cache")
+                response.headers["Vary"] = "Cookie, Accept-Language, HX-Request"
+        return response

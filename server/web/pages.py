@@ -1,0 +1,84 @@
+"""What every console page shares: who is signed in, what they may see, and how errors show."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from server.domain import access, errors
+from server.domain.actor import Role
+from server.http.acting import acting_as
+from server.http.statuses import status_of
+from server.web import session
+
+# Every console page and action, by endpoint, with the roles it is open to; the access table
+# in the tests reads this, so a page added without roles fails the suite.
+ROLES: dict[str, frozenset[Role]] = {}
+
+
+def group(name: str) -> Blueprint:
+    """A page group's blueprint (inside the console's, under /console); errors shown as pages."""
+    blp = Blueprint(name, __name__)
+    blp.register_error_handler(errors.DomainError, _domain_error)
+    blp.register_error_handler(HTTPException, _http_error)
+    return blp
+
+
+def page(blp: Blueprint, rule: str, allowed: frozenset[Role] = access.CONSOLE, **options: Any):
+    """Route a console page: signed in (else to the sign-in page), role checked, CSRF checked."""
+
+    def register(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def signed_in(*args: Any, **kwargs: Any) -> Any:
+            try:
+                actor = session.current()
+            except errors.Unauthenticated:
+                return _to_sign_in()
+            session.check_csrf()
+            g.actor = actor
+            with acting_as(actor):
+                access.require_role(actor, allowed)
+                return view(*args, **kwargs)
+
+        blp.add_url_rule(rule, view_func=signed_in, **options)
+        ROLES[f"console.{blp.name}.{view.__name__}"] = allowed
+        return signed_in
+
+    return register
+
+
+def render(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    """A page (or a part of one, for htmx) with its status."""
+    return render_template(template, **context), status
+
+
+def wants_part() -> bool:
+    """htmx asked for a piece of the page, not the page."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
+def _to_sign_in() -> Response:
+    target = request.full_path if request.method == "GET" else request.referrer or ""
+    where = url_for("console.signin.form", next=target.rstrip("?") or None)
+    if wants_part():  # htmx follows this header with a full-page navigation
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = where
+        return response
+    return redirect(where)
+
+
+def _domain_error(error: errors.DomainError) -> tuple[str, int]:
+    code = status_of(error)
+    if code == 401:
+        return _to_sign_in()  # type: ignore[return-value]
+    return render("error.html", code, code=code, message=error.message, problems=error.errors)
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    code = error.code or 500
+    return render("error.html", code, code=code, message=error.description, problems=None)
