@@ -15,7 +15,6 @@ from server.api.assets import routes as assets
 from server.api.audit import routes as audit
 from server.api.auth import routes as auth
 from server.api.checkpoints import routes as checkpoints
-from server.api.common import IdConverter, Sha256Converter
 from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
@@ -38,6 +37,7 @@ from server.api.tag_keys import routes as tag_keys
 from server.api.tags import routes as tags
 from server.api.users import routes as users
 from server.api.wand_imports import routes as wand_imports
+from server.http.converters import IdConverter, Sha256Converter, init_converters
 from server.http.limits import init_limits
 from server.http.request_ids import init_requests
 from server.http.session import init_session
@@ -120,8 +120,7 @@ def init_api(app: Flask) -> Any:
     """Attach the API, its error handlers and its request hooks to app."""
     for key, value in OPENAPI.items():
         app.config.setdefault(key, value)
-    app.url_map.converters["id"] = IdConverter
-    app.url_map.converters["sha256"] = Sha256Converter
+    init_converters(app)
     api = VigilApi(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
     api.register_converter(

@@ -10,13 +10,18 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from server.web import i18n, session
 from server.web.alerts import views as alerts
+from server.web.field_reports import views as field_reports
+from server.web.inspections import views as inspections
+from server.web.photos import views as photos
+from server.web.rounds import views as rounds
+from server.web.scans import views as scans
 from server.web.signin import views as signin
 from server.web.today import views as today
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 # One blueprint per page group; each group's templates are named "<group>/<file>".
-GROUPS = (signin, today, alerts)
+GROUPS = (signin, today, alerts, rounds, scans, inspections, field_reports, photos)
 
 # Pages load only the console's own files: no inline script or style, no other origin.
 POLICY = (
@@ -37,7 +42,14 @@ def asset(name: str) -> str:
 
 def nav_items() -> list[tuple[str, str]]:
     """The console's top-level pages, in the order the bar shows them."""
-    return [("console.today.index", _("Today")), ("console.alerts.queue", _("Alerts"))]
+    return [
+        ("console.today.index", _("Today")),
+        ("console.alerts.queue", _("Alerts")),
+        ("console.rounds.index", _("Rounds")),
+        ("console.scans.index", _("Scan log")),
+        ("console.inspections.index", _("Inspections")),
+        ("console.field_reports.index", _("Field reports")),
+    ]
 
 
 def error_heading(code: int) -> str:

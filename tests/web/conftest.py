@@ -1,18 +1,21 @@
 """The console in a real Chromium: a served demo estate, signed-in pages, screenshots, axe."""
 
+import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
+from flask.testing import FlaskClient
 from playwright.sync_api import Browser, Page
 from werkzeug.serving import make_server
 
 from server import migrate
+from server.testing.factories import PASSWORD
 from tests.conftest import make_test_app, run
 from tests.databases import create_database, drop_database
 
@@ -21,15 +24,47 @@ SCREENSHOTS = Path(__file__).parent / "screenshots"
 DEMO_PASSWORD = "vigil-demo-2026"
 VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-if shutil.which("chromium") is None:
-    pytest.skip(
-        "needs the Debian package 'chromium' (apt-get install chromium)", allow_module_level=True
-    )
+
+class ConsoleClient(FlaskClient):
+    """A test client signed in to the console; csrf is the token its forms carry."""
+
+    csrf: str
+
+    def post_form(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> Any:
+        """POST a form as the console's pages do, CSRF token included."""
+        return self.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kw)
+
+
+@pytest.fixture
+def console_as(app: Flask, db: Any) -> Callable[..., ConsoleClient]:
+    """console_as(user): a client signed in as user through the sign-in form (test data is
+    rolled back with the test, as the API tests' is)."""
+
+    def signed_in(user: Any, password: str = PASSWORD) -> ConsoleClient:
+        app.test_client_class = ConsoleClient
+        try:
+            client = app.test_client()
+        finally:
+            app.test_client_class = None
+        form = client.get("/console/sign-in").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        done = client.post(
+            "/console/sign-in",
+            data={"login": user.login, "password": password, "csrf_token": token},
+        )
+        assert done.status_code == 302, done.text
+        page = client.get("/console/today").text
+        client.csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return client
+
+    return signed_in
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args() -> dict[str, Any]:
     """Debian's Chromium; Playwright must never download a browser."""
+    if shutil.which("chromium") is None:
+        pytest.skip("needs the Debian package 'chromium' (apt-get install chromium)")
     return {"executable_path": CHROMIUM, "args": ["--no-sandbox"]}
 
 

@@ -1,0 +1,1 @@
+"""Photos shown in the console, through the same visibility check as the API's."""
