@@ -1,5 +1,6 @@
 """Schemas and helpers every resource shares."""
 
+from collections.abc import Mapping
 from typing import Any
 
 import marshmallow as ma
@@ -72,7 +73,10 @@ class ListArgs(QueryArgs):
     active = Bool(metadata={"description": "Only active (true) or inactive (false)"})
     sort = Text(
         validate=ma.validate.Length(max=50),
-        metadata={"description": "A field name; prefix '-' for descending"},
+        metadata={
+            "description": "A field name, or several separated by commas (the first decides);"
+            " prefix '-' for descending"
+        },
     )
 
 
@@ -91,7 +95,7 @@ def paginated(
     model: Any,
     args: dict[str, Any],
     pagination_parameters: Any,
-    sortable: tuple[str, ...],
+    sortable: tuple[str, ...] | Mapping[str, Any],
 ) -> list[Any]:
     """Run a list query for one page and tell flask-smorest the total for X-Pagination."""
     request = PageRequest(

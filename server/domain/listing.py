@@ -1,5 +1,6 @@
 """Lists: paging and sorting (sort keys limited to what a resource allows), name search."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,19 +24,26 @@ def fetch_page(
     stmt: Select[Any],
     model: Any,
     request: PageRequest,
-    sortable: tuple[str, ...],
+    sortable: tuple[str, ...] | Mapping[str, Any],
+    total: int | None = None,
 ) -> tuple[list[Any], int]:
-    """Return (items, total); sort is a field name, '-' in front for descending."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    if request.sort:
-        field = request.sort.removeprefix("-")
+    """Return (items, total). sort is one key or several, comma-separated, each with '-' in
+    front for descending; sortable names the keys (a column each, or the expression to sort by).
+    A caller that already knows the total passes it, and nothing is counted."""
+    if total is None:
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        total = int(session.scalar(counted) or 0)
+    keys = [key.strip() for key in (request.sort or "").split(",") if key.strip()]
+    for key in keys:
+        field = key.removeprefix("-")
         if field not in sortable:
-            raise Invalid(f"cannot sort by '{field}'", {"sort": [f"one of: {', '.join(sortable)}"]})
-        column = getattr(model, field)
-        stmt = stmt.order_by(column.desc() if request.sort.startswith("-") else column.asc())
+            allowed = ", ".join(sortable)
+            raise Invalid(f"cannot sort by '{field}'", {"sort": [f"one of: {allowed}"]})
+        column = sortable[field] if isinstance(sortable, Mapping) else getattr(model, field)
+        stmt = stmt.order_by(column.desc() if key.startswith("-") else column.asc())
     # The id keeps pages stable when the sort key has ties.
-    stmt = stmt.order_by(model.id.desc() if (request.sort or "").startswith("-") else model.id)
-    total = int(total or 0)
+    newest = bool(keys) and keys[-1].startswith("-")
+    stmt = stmt.order_by(model.id.desc() if newest else model.id)
     offset = (request.page - 1) * request.page_size
     if offset >= total:
         # Past the end there is nothing to fetch, and a huge offset would overflow the database.

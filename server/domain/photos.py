@@ -126,27 +126,33 @@ def receive(
 ) -> tuple[Photo, bool]:
     """Store an upload if its bytes hash to sha256 and it is a sound image; else Invalid.
 
-    Every way in (a handheld's, a person's) comes through here, so each gets the same checks.
+    Every way in (a handheld's, a person's, a browser form's) is spooled and stored by the
+    same two functions below, so each gets the same checks.
     """
-    digest = hashlib.sha256()
-    size = 0
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "upload"
-        with path.open("wb") as sink:
-            while chunk := stream.read(CHUNK):
-                size += len(chunk)
-                if size > limits.max_bytes:
-                    raise Invalid(
-                        f"photos are at most {limits.max_bytes} bytes", {"photo": ["too large"]}
-                    )
-                digest.update(chunk)
-                sink.write(chunk)
-        if size == 0:
-            raise Invalid("empty upload", {"photo": ["no bytes received"]})
-        if digest.hexdigest() != sha256:
+        path, digest = _spool(stream, Path(folder) / "upload", limits)
+        if digest != sha256:
             # A cut-off upload lands here too: nothing is kept, the sender sends it again.
             raise Invalid("the bytes do not match the hash in the URL", {"sha256": ["mismatch"]})
         return store(session, blobs, org_id, device_id, sha256, path, limits, user_id=user_id)
+
+
+def _spool(stream: BinaryIO, path: Path, limits: Limits) -> tuple[Path, str]:
+    """Copy an upload to path within the size limit; its SHA-256."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("wb") as sink:
+        while chunk := stream.read(CHUNK):
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise Invalid(
+                    f"photos are at most {limits.max_bytes} bytes", {"photo": ["too large"]}
+                )
+            digest.update(chunk)
+            sink.write(chunk)
+    if size == 0:
+        raise Invalid("empty upload", {"photo": ["no bytes received"]})
+    return path, digest.hexdigest()
 
 
 def upload(
@@ -158,6 +164,18 @@ def upload(
     return receive(
         session, blobs, sha256, stream, limits, org_id=actor.org_id, user_id=actor.user_id
     )
+
+
+def upload_file(session: Session, blobs: BlobStore, stream: BinaryIO, limits: Limits) -> Photo:
+    """A person's upload from a browser form: hashed here, then checked as every other is."""
+    actor = current_actor()
+    access.require_role(actor, UPLOAD)
+    with tempfile.TemporaryDirectory() as folder:
+        path, sha256 = _spool(stream, Path(folder) / "upload", limits)
+        photo, _ = store(
+            session, blobs, actor.org_id, None, sha256, path, limits, user_id=actor.user_id
+        )
+    return photo
 
 
 def store(

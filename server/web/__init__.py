@@ -8,7 +8,8 @@ from flask import Blueprint, Flask, Response, request, url_for
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from server.web import i18n, session
+from server.domain.alerts.explain import explain
+from server.web import i18n, session, words
 from server.web.alerts import views as alerts
 from server.web.field_reports import views as field_reports
 from server.web.inspections import views as inspections
@@ -82,6 +83,8 @@ def init_web(app: Flask) -> None:
         csrf_token=session.csrf_token,
         nav_items=nav_items,
         error_heading=error_heading,
+        **words.GLOBALS,
+        explain=explain,
     )
     console = Blueprint("console", __name__, url_prefix=session.PATH, static_folder=str(STATIC))
     for module in GROUPS:

@@ -1,10 +1,12 @@
 """What every console page shares: who is signed in, what they may see, and how errors show."""
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -13,6 +15,11 @@ from server.domain.actor import Role
 from server.http.acting import acting_as
 from server.http.statuses import status_of
 from server.web import session
+
+log = logging.getLogger("vigil.console")
+
+# What a form with a photo carries besides the photo: the note, the token, the boundaries.
+FORM_OVERHEAD = 64 * 1024
 
 # Every console page and action, by endpoint, with the roles it is open to; the access table
 # in the tests reads this, so a page added without roles fails the suite.
@@ -24,11 +31,20 @@ def group(name: str) -> Blueprint:
     blp = Blueprint(name, __name__)
     blp.register_error_handler(errors.DomainError, _domain_error)
     blp.register_error_handler(HTTPException, _http_error)
+    blp.register_error_handler(OperationalError, _unavailable)
+    blp.register_error_handler(Exception, _unexpected)
     return blp
 
 
-def page(blp: Blueprint, rule: str, allowed: frozenset[Role] = access.CONSOLE, **options: Any):
-    """Route a console page: signed in (else to the sign-in page), role checked, CSRF checked."""
+def page(
+    blp: Blueprint,
+    rule: str,
+    allowed: frozenset[Role] = access.CONSOLE,
+    upload: bool = False,
+    **options: Any,
+):
+    """Route a console page: signed in (else to the sign-in page), role checked, CSRF checked.
+    upload: the form may carry a photo, so its body may be as large as a photo."""
 
     def register(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -37,6 +53,9 @@ def page(blp: Blueprint, rule: str, allowed: frozenset[Role] = access.CONSOLE, *
                 actor = session.current()
             except errors.Unauthenticated:
                 return _to_sign_in()
+            if upload:  # before the CSRF check reads the form
+                limit = current_app.extensions["vigil"].photo_limits.max_bytes
+                request.max_content_length = limit + FORM_OVERHEAD
             session.check_csrf()
             g.actor = actor
             with acting_as(actor):
@@ -77,6 +96,18 @@ def _domain_error(error: errors.DomainError) -> tuple[str, int]:
     if code == 401:
         return _to_sign_in()  # type: ignore[return-value]
     return render("error.html", code, code=code, message=error.message, problems=error.errors)
+
+
+def _unavailable(error: OperationalError) -> tuple[str, int]:
+    log.warning("database unavailable", extra={"error": str(error.orig)})
+    message = "The database is busy or unavailable; try again in a moment."
+    return render("error.html", 503, code=503, message=message, problems=None)
+
+
+def _unexpected(error: Exception) -> tuple[str, int]:
+    log.exception("unhandled error")
+    message = "Something went wrong on our side; the request id in X-Request-ID helps find it."
+    return render("error.html", 500, code=500, message=message, problems=None)
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:

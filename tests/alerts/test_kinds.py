@@ -186,3 +186,13 @@ def test_the_features_raise_only_kinds_of_the_table_and_agree_on_what_lasts():
     assert set(ROUND_KINDS.values()) | set(INSPECTION_KINDS.values()) <= set(KINDS)
     assert {INSPECTION_KINDS[code] for code in checks.LASTING} == LASTING
     assert {k for k, spec in KINDS.items() if spec.lasting} == LASTING
+
+
+def test_every_kind_has_a_name_in_both_languages():
+    from server.domain.alerts.kinds import NAMES
+    from server.domain.alerts.titles import name
+
+    assert set(NAMES) == set(AlertKind)
+    for kind in AlertKind:
+        assert name(kind.value, "en") and name(kind.value, "zh") != name(kind.value, "en")
+    assert name("retired_kind", "zh") == "retired_kind"

@@ -83,7 +83,13 @@ class AlertListArgs(QueryArgs):
     asset_id = Id()
     since = Instant(metadata={"description": "Raised at or after"})
     until = Instant(metadata={"description": "Raised before"})
-    sort = Text(validate=ma.validate.Length(max=50))
+    sort = Text(
+        validate=ma.validate.Length(max=50),
+        metadata={
+            "description": "raised_at, updated_at, severity (most severe last: '-severity' puts"
+            " critical first), kind or state; several separated by commas; '-' for descending"
+        },
+    )
 
 
 class NoteSchema(Schema):

@@ -1,18 +1,29 @@
 """What people do with alerts: list and read them, acknowledge, resolve with a note, reopen."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session
 
 from server.domain import access, audit, photos
 from server.domain.actor import current_actor
 from server.domain.alerts.lifecycle import entry
 from server.domain.clock import utcnow
-from server.domain.errors import Conflict, Invalid, NotFound
-from server.domain.models import Alert, AlertState
+from server.domain.errors import Conflict, DomainError, Invalid, NotFound
+from server.domain.models import Alert, AlertSeverity, AlertState
 
-SORTABLE = ("raised_at", "updated_at", "severity", "kind", "state")
+# Severity sorts by urgency, not by its name: '-severity' puts critical first.
+SEVERITY_RANK = case(
+    {s: rank for rank, s in enumerate(AlertSeverity)}, value=Alert.severity, else_=-1
+)
+SORTABLE = {
+    "raised_at": Alert.raised_at,
+    "updated_at": Alert.updated_at,
+    "severity": SEVERITY_RANK,
+    "kind": Alert.kind,
+    "state": Alert.state,
+}
 
 
 def list_query(filters: dict[str, Any]) -> Select[Any]:
@@ -43,6 +54,30 @@ def acknowledge(session: Session, alert_id: int, note: str) -> Alert:
     if alert.state is not AlertState.OPEN:
         raise Conflict(f"alert {alert_id} is {alert.state.value}, not open")
     return _act(session, alert, "acknowledged", note, AlertState.ACKNOWLEDGED)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one alert of a batch: done, or why not."""
+
+    alert_id: int
+    done: bool
+    reason: str = ""
+
+
+def acknowledge_many(session: Session, alert_ids: list[int], note: str) -> list[Outcome]:
+    """Acknowledge each alert; one that cannot be (resolved meanwhile, not visible) costs the
+    others nothing: each runs in its own savepoint."""
+    outcomes = []
+    for alert_id in dict.fromkeys(alert_ids):
+        try:
+            with session.begin_nested():
+                acknowledge(session, alert_id, note)
+        except DomainError as error:
+            outcomes.append(Outcome(alert_id, False, error.message))
+        else:
+            outcomes.append(Outcome(alert_id, True))
+    return outcomes
 
 
 def resolve(session: Session, alert_id: int, note: str, photo: str | None = None) -> Alert:

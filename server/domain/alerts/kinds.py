@@ -319,6 +319,34 @@ def worst(*severities: AlertSeverity) -> AlertSeverity:
     return max(severities, key=_RANK.__getitem__)
 
 
+# What each kind is called where people choose among them (a filter, a report's column).
+NAMES: dict[AlertKind, Title] = {
+    AlertKind.SUSPICIOUS_TAG: Title("Suspicious tag", "可疑标签"),
+    AlertKind.FAR_SCAN: Title("Scanned far away", "远距离扫描"),
+    AlertKind.TWIN_SCAN: Title("Two handhelds at once", "两机同时扫描"),
+    AlertKind.IMPOSSIBLE_SPEED: Title("Impossible speed", "不可能的速度"),
+    AlertKind.ROUND_MISSED: Title("Round missed", "漏巡"),
+    AlertKind.ROUND_INCOMPLETE: Title("Round incomplete", "巡更未完成"),
+    AlertKind.ROUND_LATE_START: Title("Round started late", "巡更迟到"),
+    AlertKind.ROUND_OUT_OF_ORDER: Title("Out of order", "未按顺序"),
+    AlertKind.ROUND_TIMING: Title("Stop early or late", "到点过早或过晚"),
+    AlertKind.ROUND_TASK: Title("Photo or note missing", "缺少照片或备注"),
+    AlertKind.ROUND_RUSHED: Title("Round rushed", "巡更过快"),
+    AlertKind.GUARD_INACTIVE: Title("Guard silent", "人员无信号"),
+    AlertKind.INSPECTION_OUT_OF_BOUNDS: Title("Reading out of limits", "读数超限"),
+    AlertKind.INSPECTION_ABOVE_USUAL: Title("Reading above usual", "读数高于平常"),
+    AlertKind.INSPECTION_CHECK_FAILED: Title("Check failed", "检查不合格"),
+    AlertKind.INSPECTION_ABNORMAL_CHOICE: Title("Abnormal finding", "异常情况"),
+    AlertKind.INSPECTION_FLATLINE: Title("Readings never change", "读数一成不变"),
+    AlertKind.INSPECTION_METER_BACKWARDS: Title("Meter went back", "计量表倒退"),
+    AlertKind.INSPECTION_METER_JUMP: Title("Meter jumped", "计量表跳变"),
+    AlertKind.INSPECTION_UNEXPLAINED_DROP: Title("Unexplained drop", "无故下降"),
+    AlertKind.INSPECTION_AUDIT_FAILED: Title("Audit failed", "检查评分不合格"),
+    AlertKind.INSPECTION_TOO_SOON: Title("Inspected too soon", "检查间隔过短"),
+    AlertKind.INSPECTION_INCOMPLETE: Title("Inspection incomplete", "检查未完成"),
+    AlertKind.INSPECTION_OVERDUE: Title("Inspection overdue", "检查逾期"),
+}
+
 _BY_PREFIX = {spec.prefix or kind.value: kind for kind, spec in KINDS.items()}
 
 

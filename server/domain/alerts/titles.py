@@ -4,7 +4,7 @@ import string
 from collections.abc import Mapping
 from typing import Any
 
-from server.domain.alerts.kinds import KINDS, AlertKind
+from server.domain.alerts.kinds import KINDS, NAMES, AlertKind
 
 LANGUAGES = ("en", "zh")
 
@@ -63,3 +63,10 @@ def render(kind: AlertKind, args: Mapping[str, Any], language: str = "en") -> st
     """The title of an alert of this kind, from its title arguments, in a language."""
     title = KINDS[kind].titles[args.get("variant", "")]
     return _Sentence(language).format(getattr(title, language), **args)
+
+
+def name(kind: str, language: str = "en") -> str:
+    """What a kind is called, in a language (the kind's code for one this release lacks)."""
+    if kind not in set(AlertKind):
+        return kind
+    return getattr(NAMES[AlertKind(kind)], language)

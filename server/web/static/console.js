@@ -4,3 +4,12 @@ document.addEventListener("change", (event) => {
   if (!all) return;
   for (const box of document.querySelectorAll(all.dataset.selectAll)) box.checked = all.checked;
 });
+
+// The language switch returns to the page as it is now, filters htmx pushed into the URL included.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".langs a");
+  if (!link) return;
+  const url = new URL(link.href);
+  url.searchParams.set("next", location.pathname + location.search);
+  link.href = url.toString();
+});

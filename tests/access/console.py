@@ -1,0 +1,93 @@
+"""The console's access table: every page and action, who may use it, how to aim it at a place.
+
+Pages answer a person in a browser: a signed-out visitor is sent to sign in (302), a role
+without the page gets 403, another tenant's or site's object is 404, like the API's.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.access.case import EVERYONE, MANAGERS, Target, fixed
+from tests.world import Place, World
+
+
+@dataclass(frozen=True)
+class Page:
+    """One console route: who may use it, how to aim it, what success answers."""
+
+    method: str
+    rule: str
+    allowed: frozenset[str]
+    target: Target
+    scope: str | None = None  # "site": aimed at a place's object
+    success: int = 200
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+def alert(attr: str = "alert", action: str = "", form: dict[str, Any] | None = None) -> Target:
+    def target(place: Place, world: World) -> tuple[str, dict[str, Any] | None]:
+        return f"/console/alerts/{getattr(place, attr).id}{action}", form
+
+    return target
+
+
+def photo(place: Place, world: World) -> tuple[str, None]:
+    return f"/console/photos/{place.photo}/thumbnail.jpg", None
+
+
+def ticked(place: Place, world: World) -> tuple[str, dict[str, Any]]:
+    return "/console/alerts/acknowledge", {"alert_ids": str(place.alert.id), "note": "on it"}
+
+
+PAGES = [
+    Page("GET", "/console/today", MANAGERS, fixed("/console/today")),
+    Page("GET", "/console/alerts", MANAGERS, fixed("/console/alerts")),
+    # Ticking another site's alert acknowledges nothing: the queue says it was skipped.
+    Page("POST", "/console/alerts/acknowledge", MANAGERS, ticked, success=302),
+    Page("GET", "/console/alerts/<id:alert_id>", MANAGERS, alert(), "site"),
+    Page(
+        "POST",
+        "/console/alerts/<id:alert_id>/acknowledge",
+        MANAGERS,
+        alert(action="/acknowledge", form={"note": "on it"}),
+        "site",
+        302,
+    ),
+    Page(
+        "POST",
+        "/console/alerts/<id:alert_id>/resolve",
+        MANAGERS,
+        alert(action="/resolve", form={"note": "gate fixed"}),
+        "site",
+        302,
+    ),
+    Page(
+        "POST",
+        "/console/alerts/<id:alert_id>/reopen",
+        MANAGERS,
+        alert("resolved_alert", "/reopen", {"note": "back again"}),
+        "site",
+        302,
+    ),
+    Page(
+        "GET",
+        "/console/photos/<sha256:sha256>/<any(thumbnail, display):size>.jpg",
+        MANAGERS,
+        photo,
+        "site",
+    ),
+    Page("POST", "/console/sign-out", EVERYONE, fixed("/console/sign-out"), success=302),
+    # Unknown console paths are a page saying so, for anyone signed in.
+    Page("GET", "/console/<path:anything>", EVERYONE, fixed("/console/no-such-page"), success=404),
+]
+# Open to anyone: the way in, the language switch, the console's front door.
+PUBLIC_PAGES = {
+    ("GET", "/console/sign-in"),
+    ("POST", "/console/sign-in"),
+    ("GET", "/console/language/<code>"),
+    ("GET", "/console/"),
+    ("GET", "/console/static/<path:filename>"),
+}
