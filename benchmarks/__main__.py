@@ -2,6 +2,7 @@
 
 from benchmarks import (
     api_get_checkpoint,
+    console,
     crash_drill,
     detect_truth,
     evaluator_history,
@@ -23,6 +24,7 @@ BENCHMARKS = (
     detect_truth,
     inspection_sync,
     event_log,
+    console,
     load_sync,
     crash_drill,
     fuzz,

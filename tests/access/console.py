@@ -38,6 +38,10 @@ def photo(place: Place, world: World) -> tuple[str, None]:
     return f"/console/photos/{place.photo}/thumbnail.jpg", None
 
 
+def a_round(place: Place, world: World) -> tuple[str, None]:
+    return f"/console/rounds/{place.round.id}", None
+
+
 def ticked(place: Place, world: World) -> tuple[str, dict[str, Any]]:
     return "/console/alerts/acknowledge", {"alert_ids": str(place.alert.id), "note": "on it"}
 
@@ -72,6 +76,8 @@ PAGES = [
         "site",
         302,
     ),
+    Page("GET", "/console/rounds", MANAGERS, fixed("/console/rounds")),
+    Page("GET", "/console/rounds/<id:round_id>", MANAGERS, a_round, "site"),
     Page(
         "GET",
         "/console/photos/<sha256:sha256>/<any(thumbnail, display):size>.jpg",

@@ -9,6 +9,7 @@ from server.domain.alerts.queue import queue as alert_queue
 from server.domain.listing import PageRequest
 from server.domain.models import Checkpoint, Site
 from server.domain.overview.alert_case import case
+from server.domain.patrol import timeline
 from server.domain.registry import checkpoints as registry_checkpoints
 from server.domain.registry import sites
 from server.http.session import db_session
@@ -64,6 +65,7 @@ def show(alert_id: int):
     return render(
         "alerts/alert.html",
         case=found,
+        timeline=timeline.of_round(db_session(), found.round.id) if found.round else None,
         plan=draw(found.places, found.scans),
         done=request.args.get("done"),
     )
