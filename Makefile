@@ -52,7 +52,7 @@ bench: $(VENV)/.dev-deps
 # date (translate what is new in server/web/translations/zh), then compile what Flask-Babel reads.
 TRANSLATIONS := server/web/translations
 translations: $(VENV)/.dev-deps
-	$(BIN)/pybabel extract -F server/web/babel.cfg -o $(TRANSLATIONS)/messages.pot \
+	$(BIN)/pybabel extract -F server/web/babel.cfg -k _l -k lazy_gettext -o $(TRANSLATIONS)/messages.pot \
 	  --no-location --omit-header --sort-output server/web
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
 	  --ignore-obsolete --no-fuzzy-matching
