@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import Forbidden
 
+from server.db import READS_ONLY
 from server.domain.actor import Actor
 from server.domain.clock import utcnow
 from server.domain.errors import Unauthenticated
@@ -21,6 +22,9 @@ SIGN_IN_COOKIE = "vigil_sign_in"
 PATH = "/console"
 # A session's last use is written at most this often, not on every page.
 TOUCH_EVERY = timedelta(minutes=1)
+# Sent by a page refreshing itself (Today's cards): not a person's use, so an unattended
+# screen still reaches the idle timeout.
+POLL_HEADER = "X-Vigil-Poll"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -56,10 +60,14 @@ def current() -> Actor:
     token = request.cookies.get(COOKIE)
     if not token:
         raise Unauthenticated("sign in first")
-    found = auth.resolve(db_session(), token, TokenKind.CONSOLE, policy().idle)
+    # In a session of its own, like the touch below: the page's session stays the page's.
+    sessions = current_app.extensions["vigil"].sessionmaker
+    with sessions(execution_options={READS_ONLY: True}) as session:
+        found = auth.resolve(session, token, TokenKind.CONSOLE, policy().idle)
     g.token_id = found.token_id
     last = found.last_used_at
-    if last is None or last < utcnow() - TOUCH_EVERY:
+    polled = request.headers.get(POLL_HEADER) == "1"
+    if not polled and (last is None or last < utcnow() - TOUCH_EVERY):
         _touch(found.token_id)
     return found.actor
 

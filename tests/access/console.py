@@ -7,6 +7,9 @@ without the page gets 403, another tenant's or site's object is 404, like the AP
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
+from server.testing.factories import Factory
 from tests.access.case import EVERYONE, MANAGERS, Target, fixed
 from tests.world import Place, World
 
@@ -38,8 +41,31 @@ def photo(place: Place, world: World) -> tuple[str, None]:
     return f"/console/photos/{place.photo}/thumbnail.jpg", None
 
 
+def a_site_card(place: Place, world: World) -> tuple[str, None]:
+    return f"/console/today/sites/{place.site.id}", None
+
+
 def a_round(place: Place, world: World) -> tuple[str, None]:
     return f"/console/rounds/{place.round.id}", None
+
+
+def report(kind: str) -> Target:
+    """An incident or shift note of the place's handheld, made when the row is aimed."""
+    data = {
+        "incident": {"category": "fire", "severity": "high", "text": "烟味", "photos": []},
+        "shift": {"kind": "handover", "note": "交班"},
+    }[kind]
+    path = {"incident": "incidents", "shift": "shift-notes"}[kind]
+
+    def target(place: Place, world: World) -> tuple[str, None]:
+        event = Factory(object_session(place.site)).event(place.device, place.site, kind, data=data)
+        return f"/console/field-reports/{path}/{event.id}", None
+
+    return target
+
+
+def of_site(path: str) -> Target:
+    return lambda place, world: (f"{path}?site={place.site.id}", None)
 
 
 def ticked(place: Place, world: World) -> tuple[str, dict[str, Any]]:
@@ -48,6 +74,7 @@ def ticked(place: Place, world: World) -> tuple[str, dict[str, Any]]:
 
 PAGES = [
     Page("GET", "/console/today", MANAGERS, fixed("/console/today")),
+    Page("GET", "/console/today/sites/<id:site_id>", MANAGERS, a_site_card, "site"),
     Page("GET", "/console/alerts", MANAGERS, fixed("/console/alerts")),
     # Ticking another site's alert acknowledges nothing: the queue says it was skipped.
     Page("POST", "/console/alerts/acknowledge", MANAGERS, ticked, success=302),
@@ -78,6 +105,23 @@ PAGES = [
     ),
     Page("GET", "/console/rounds", MANAGERS, fixed("/console/rounds")),
     Page("GET", "/console/rounds/<id:round_id>", MANAGERS, a_round, "site"),
+    Page("GET", "/console/scans", MANAGERS, of_site("/console/scans"), "site"),
+    Page("GET", "/console/scans.csv", MANAGERS, of_site("/console/scans.csv"), "site"),
+    Page("GET", "/console/field-reports", MANAGERS, of_site("/console/field-reports"), "site"),
+    Page(
+        "GET",
+        "/console/field-reports/incidents/<id:event_id>",
+        MANAGERS,
+        report("incident"),
+        "site",
+    ),
+    Page(
+        "GET",
+        "/console/field-reports/shift-notes/<id:event_id>",
+        MANAGERS,
+        report("shift"),
+        "site",
+    ),
     Page(
         "GET",
         "/console/photos/<sha256:sha256>/<any(thumbnail, display):size>.jpg",

@@ -41,3 +41,26 @@ def test_guards_and_engineers_cannot_use_the_supervisor_pages(console_as, make, 
     for role in (Role.GUARD, Role.ENGINEER):
         client = console_as(make.user(org, role, [site]))
         assert client.get("/console/today").status_code == 403
+
+
+def test_a_page_refreshing_itself_does_not_keep_the_session_alive(console_as, make, org, site):
+    client = console_as(make.user(org, Role.SUPERVISOR, [site]))
+    start = utcnow()
+    for minutes in (10, 20, 29):
+        moment = start + timedelta(minutes=minutes)
+        set_clock(lambda moment=moment: moment)
+        answer = client.get(f"/console/today/sites/{site.id}", headers={"X-Vigil-Poll": "1"})
+        assert answer.status_code == 200
+    moment = start + timedelta(minutes=31)
+    set_clock(lambda: moment)
+    answer = client.get("/console/today")
+    assert answer.status_code == 302 and "/console/sign-in" in answer.location
+
+
+def test_a_person_using_the_console_keeps_the_session_alive(console_as, make, org, site):
+    client = console_as(make.user(org, Role.SUPERVISOR, [site]))
+    start = utcnow()
+    for minutes in (20, 40, 60):
+        moment = start + timedelta(minutes=minutes)
+        set_clock(lambda moment=moment: moment)
+        assert client.get("/console/today").status_code == 200
