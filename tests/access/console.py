@@ -65,7 +65,15 @@ def report(kind: str) -> Target:
 
 
 def of_site(path: str) -> Target:
-    return lambda place, world: (f"{path}?site={place.site.id}", None)
+    return lambda place, world: (f"{path}?site_id={place.site.id}", None)
+
+
+def a_record(place: Place, world: World) -> tuple[str, None]:
+    return f"/console/inspections/{place.inspection.id}", None
+
+
+def an_asset(place: Place, world: World) -> tuple[str, None]:
+    return f"/console/inspections/assets/{place.asset.id}", None
 
 
 def ticked(place: Place, world: World) -> tuple[str, dict[str, Any]]:
@@ -105,6 +113,9 @@ PAGES = [
     ),
     Page("GET", "/console/rounds", MANAGERS, fixed("/console/rounds")),
     Page("GET", "/console/rounds/<id:round_id>", MANAGERS, a_round, "site"),
+    Page("GET", "/console/inspections", MANAGERS, of_site("/console/inspections"), "site"),
+    Page("GET", "/console/inspections/<id:record_id>", MANAGERS, a_record, "site"),
+    Page("GET", "/console/inspections/assets/<id:asset_id>", MANAGERS, an_asset, "site"),
     Page("GET", "/console/scans", MANAGERS, of_site("/console/scans"), "site"),
     Page("GET", "/console/scans.csv", MANAGERS, of_site("/console/scans.csv"), "site"),
     Page("GET", "/console/field-reports", MANAGERS, of_site("/console/field-reports"), "site"),

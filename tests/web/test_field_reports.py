@@ -83,7 +83,7 @@ class TestLists:
 
     @pytest.mark.parametrize(
         "query,field",
-        [({"day": "2026-02-30"}, "Day"), ({"site": "x"}, "Site"), ({"page": "0"}, "Page")],
+        [({"day": "2026-02-30"}, "Day"), ({"site_id": "x"}, "Site"), ({"page": "0"}, "Page")],
     )
     def test_bad_input_is_a_page_that_says_what_is_wrong(self, supervisor, query, field):
         answer = supervisor.get(PATH, query_string=query)
@@ -131,7 +131,7 @@ class TestOne:
         smoke = reports.incidents["smoke"].id
         assert supervisor.get(f"{PATH}/shift-notes/{smoke}").status_code == 404
         assert supervisor.get(f"{PATH}/incidents/{reports.scan.id}").status_code == 404
-        assert supervisor.get(PATH, query_string={"site": reports.tower.id}).status_code == 404
+        assert supervisor.get(PATH, query_string={"site_id": reports.tower.id}).status_code == 404
 
 
 # --- in the browser, on the demo estate -------------------------------------------------------

@@ -110,9 +110,9 @@ class TestFilters:
     def test_another_site_or_tenant_is_not_there(self, supervisor, lake: Log):
         listed = shown(supervisor)
         assert lake.foreign.id not in listed and lake.events[3].id not in listed
-        assert supervisor.get(PATH, query_string={"site": lake.tower.id}).status_code == 404
+        assert supervisor.get(PATH, query_string={"site_id": lake.tower.id}).status_code == 404
         foreign_site = lake.foreign.site_id
-        assert supervisor.get(f"{PATH}.csv?site={foreign_site}").status_code == 404
+        assert supervisor.get(f"{PATH}.csv?site_id={foreign_site}").status_code == 404
 
     @pytest.mark.parametrize(
         "query,field",
@@ -123,7 +123,7 @@ class TestFilters:
             ({"guard": "abc"}, "Guard"),
             ({"handheld": "-1"}, "Handheld"),
             ({"checkpoint": "99999999999"}, "Checkpoint"),
-            ({"site": "１"}, "Site"),
+            ({"site_id": "１"}, "Site"),
             ({"type": "dance"}, "Event"),
             ({"flag": "purple"}, "Flag"),
             ({"cursor": "not-a-cursor"}, "Page"),

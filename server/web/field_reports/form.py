@@ -35,14 +35,14 @@ class ReportForm:
 
     def link(self, site_id: int, **changes: Any) -> dict[str, Any]:
         """url_for arguments for this view of the list, with changes (another tab, page)."""
-        args = {"site": site_id, "tab": self.tab, "day": self.day and self.day.isoformat()}
+        args = {"site_id": site_id, "tab": self.tab, "day": self.day and self.day.isoformat()}
         return {k: v for k, v in (args | changes).items() if v is not None}
 
 
 def read(query: Mapping[str, str]) -> ReportForm:
     """The query as sent; what cannot be read is a problem, never an exception."""
     form = ReportForm(tab=query.get("tab") if query.get("tab") in TABS else TABS[0])
-    form.site_id = _number(form, query, "site", MAX_ID, _("Choose one from the list."))
+    form.site_id = _number(form, query, "site_id", MAX_ID, _("Choose one from the list."))
     form.page = _number(form, query, "page", MAX_PAGE, _("No such page.")) or 1
     text = query.get("day", "").strip()
     if text:

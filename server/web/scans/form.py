@@ -16,7 +16,7 @@ from server.domain.errors import Invalid
 Choice = TypeVar("Choice", EventType, Flag)
 # Ids fit the database's integer columns, as the API's do.
 MAX_ID = 2**31 - 1
-IDS = ("site", "guard", "handheld", "checkpoint")
+IDS = ("site_id", "guard", "handheld", "checkpoint")
 # Every parameter the form sends; the links it makes (older, CSV) carry the same ones.
 FIELDS = (*IDS, "from", "to", "type", "flagged", "flag")
 
@@ -39,7 +39,7 @@ class ScanForm:
         """The domain's filter: local times placed in the site's timezone, as UTC."""
         zone = ZoneInfo(timezone)
         return events.Filter(
-            site_id=self.ids["site"],
+            site_id=self.ids["site_id"],
             device_id=self.ids["handheld"],
             user_id=self.ids["guard"],
             checkpoint_id=self.ids["checkpoint"],

@@ -26,7 +26,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 @page(blp, "/scans")
 def index():
     form = scan_form.read(request.args)
-    choices = site_choices.at_site(db_session(), form.ids.get("site"))
+    choices = site_choices.at_site(db_session(), form.ids.get("site_id"))
     if form.problems:
         return _page(form, choices, None, {}, 422)
     found = events.page(db_session(), form.filter(choices.site.timezone), form.cursor, PAGE_SIZE)
@@ -36,7 +36,7 @@ def index():
 @page(blp, "/scans.csv")
 def export():
     form = scan_form.read(request.args)
-    choices = site_choices.at_site(db_session(), form.ids.get("site"))
+    choices = site_choices.at_site(db_session(), form.ids.get("site_id"))
     if form.problems:
         return _page(form, choices, None, {}, 422)
     lines = events.export(db_session, form.filter(choices.site.timezone))
@@ -52,7 +52,7 @@ def _page(
     named: dict[str, dict[int, str]],
     status: int,
 ) -> tuple[str, int]:
-    form.args.setdefault("site", str(choices.site.id))  # links keep the site the page shows
+    form.args.setdefault("site_id", str(choices.site.id))  # links keep the site the page shows
     return render(
         "scans/index.html",
         status,
@@ -69,7 +69,7 @@ def _page(
 def _options(choices: site_choices.Choices) -> dict[str, list[tuple[str, str]]]:
     """(value, text) for each select of the form, flags in the page's language."""
     return {
-        "site": [(str(s.id), s.name) for s in choices.sites],
+        "site_id": [(str(s.id), s.name) for s in choices.sites],
         "guard": [(str(c.id), c.name) for c in choices.people],
         "handheld": [(str(c.id), c.name) for c in choices.handhelds],
         "checkpoint": [(str(c.id), c.name) for c in choices.checkpoints],
