@@ -1,12 +1,18 @@
-"""console.alert_queue: the console's alert queue, first page, beside the JSON API's same page.
+"""The console's two heavy pages, each beside the JSON API reading the same data.
+
+console.alert_queue: the console's alert queue, first page, beside the JSON API's same page.
 
 Over 200,000 alerts of one tenant (four sites, a year of them), on PostgreSQL when BENCH_PG_URL
 answers, else on a SQLite file. Both sides ask for the same thing: a supervisor's open alerts,
 most severe first, 50 a page. The console's figure includes rendering the page and the counts
 per state and severity; the API's includes its total for X-Pagination.
+
+console.asset_trend: an asset's page over a year of daily records (a chart per numeric item)
+beside the API's reading history of each of those items: the same readings, as JSON.
 """
 
 import os
+import random
 import secrets
 import tempfile
 import time
@@ -15,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from benchmarks import seed
@@ -100,6 +106,11 @@ def _alerts(session: Session, org: int, site: int) -> None:
 
 
 def run() -> None:
+    run_queue()
+    run_trend()
+
+
+def run_queue() -> None:
     with _database() as (url, where):
         start = time.perf_counter()
         migrate.upgrade(url)
@@ -142,3 +153,115 @@ def run() -> None:
             f"{ALERTS:,} alerts ({where}, in-process WSGI, seeded in {seeded:.0f} s)",
         )
         engine.dispose()
+
+
+def _a_year_of_substation_records(app: Any) -> tuple[int, list[str]]:
+    """The demo estate's transformer T1 given a year of daily records, as its engineer would
+    have sent them; its id and the numeric items the records hold."""
+    from zoneinfo import ZoneInfo
+
+    from server.demo.plant import _substation
+    from server.domain.actor import Actor, reset_actor, set_actor
+    from server.domain.inspection import intake
+    from server.domain.inspection.intake import Submission
+    from server.domain.models import Asset, InspectionTemplate, TemplateVersion
+
+    with Session(app.extensions["vigil"].engine) as session:
+        site = session.scalar(select(Site))
+        asset = session.scalar(select(Asset).where(Asset.code == "T1"))
+        form = session.scalar(
+            select(InspectionTemplate).where(InspectionTemplate.code == "substation_daily")
+        )
+        version = session.scalar(
+            select(TemplateVersion).where(TemplateVersion.template_id == form.id)
+        )
+        engineer = session.scalar(select(User).where(User.login == "demo-engineer"))
+        zone = ZoneInfo(site.timezone)
+        first = datetime.now(zone).replace(hour=9, minute=10, second=0, microsecond=0)
+        submissions = [
+            Submission(
+                org_id=site.org_id,
+                site_id=site.id,
+                asset=asset,
+                template=form,
+                version=version,
+                at=first - timedelta(days=days_ago),
+                values=_substation(random.Random(days_ago), days_ago),
+                photos={},
+                user_id=engineer.id,
+            )
+            for days_ago in range(365, 29, -1)  # the demo holds the last four weeks already
+        ]
+        actor = Actor(engineer.id, site.org_id, Role.ENGINEER, frozenset({site.id}))
+        token = set_actor(actor)
+        try:
+            intake.take_many(session, submissions)
+        finally:
+            reset_actor(token)
+        session.commit()
+        items = sorted(
+            {
+                k
+                for s in submissions
+                for k, v in s.values.items()
+                if isinstance(v, int | float) and not isinstance(v, bool)
+            }
+        )
+        return asset.id, items
+
+
+def run_trend() -> None:
+    """console.asset_trend: an asset's page over 365 days beside the API's reading history of
+    every item the page charts."""
+    with _database() as (url, where):
+        migrate.upgrade(url)
+        app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
+        app.test_cli_runner().invoke(args=["demo"])
+        asset_id, items = _a_year_of_substation_records(app)
+        with Session(app.extensions["vigil"].engine) as session:
+            world_user = session.scalar(select(User).where(User.login == "demo-super"))
+            tokens = {}
+            for kind in TokenKind:
+                tokens[kind] = secrets.token_urlsafe(32)
+                session.add(
+                    ApiToken(
+                        user_id=world_user.id,
+                        token_hash=token_hash(tokens[kind]),
+                        kind=kind,
+                        last_used_at=utcnow(),
+                        expires_at=utcnow() + timedelta(hours=2),
+                    )
+                )
+            session.commit()
+        serving.settle()
+        api = app.test_client()
+        bearer = {"Authorization": f"Bearer {tokens[TokenKind.BEARER]}"}
+        console = app.test_client()
+        console.set_cookie("vigil_session", tokens[TokenKind.CONSOLE], path="/console")
+        until = utcnow()
+        since = until - timedelta(days=365)
+
+        def api_history() -> None:
+            for item in items:
+                query = {"item": item, "since": since.isoformat(), "until": until.isoformat()}
+                answer = api.get(
+                    f"/api/v1/assets/{asset_id}/readings", query_string=query, headers=bearer
+                )
+                assert answer.status_code == 200, answer.json
+
+        def console_page() -> None:
+            answer = console.get(f"/console/inspections/assets/{asset_id}?days=365")
+            assert answer.status_code == 200 and answer.text.count("<polyline") >= len(items) // 2
+
+        ours, baseline = interleaved(console_page, api_history, 5)
+        emit(
+            "console.asset_trend",
+            ours * 1000,
+            "ms",
+            baseline * 1000,
+            f"GET /console/inspections/assets/<T1>?days=365 (a chart per numeric item, bands "
+            f"and alerts drawn, as HTML+SVG) beside GET /api/v1/assets/<T1>/readings for each of "
+            f"its {len(items)} numeric items over the same year (JSON), a year of daily records "
+            f"on the demo estate ({where}, in-process WSGI)",
+        )
+        app.extensions["vigil"].engine.dispose()

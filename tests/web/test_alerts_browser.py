@@ -73,6 +73,9 @@ def test_a_supervisor_closes_a_round_alert_with_a_note_and_a_photo(page: Page, d
     page.get_by_role("button", name="Reopen").click()
     expect(page.locator(".tag.st-open")).to_be_visible()
     expect(page.locator(".history")).to_contain_text("复查发现仍未整改")
+    switch_language(page, "zh")
+    expect(page.locator(".why")).to_contain_text("未扫描：车库B2区 Car park zone B2")
+    shoot(page, "alert-round")
 
 
 def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app):
@@ -82,6 +85,7 @@ def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app):
     page.goto(f"/console/alerts/{alert.id}")
     expect(page.locator("h1")).to_contain_text("低于")
     expect(page.locator(".why")).to_contain_text("正常范围 13.2 – 13.8 V")
+    expect(page.locator("svg.plan")).to_have_count(0)  # nobody walked anywhere: no plan
     shoot(page, "alert-reading")
     accessible(page)
     if page.locator("#ack-note").count():
@@ -94,6 +98,9 @@ def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app):
     page.fill("#reopen-note", "演示复原")
     page.get_by_role("button", name="重新打开").click()
     expect(page.locator(".tag.st-open")).to_be_visible()
+    switch_language(page, "en")
+    expect(page.locator("h1")).to_contain_text("below the warning limit 12 V")
+    shoot(page, "alert-reading")
 
 
 def test_the_speed_alert_draws_the_path_between_its_scans(page: Page, demo_app):
@@ -103,4 +110,7 @@ def test_the_speed_alert_draws_the_path_between_its_scans(page: Page, demo_app):
     expect(page.locator(".why")).to_contain_text("94 m apart: 9.4 m/s")
     expect(page.locator("svg.plan circle.step")).to_have_count(2)
     expect(page.locator("svg.plan line.path")).to_have_count(1)
+    shoot(page, "alert-speed")
+    switch_language(page, "zh")
+    expect(page.locator(".why")).to_contain_text("相距 94 米，扫描仅隔 10 秒：速度 9.4 米/秒")
     shoot(page, "alert-speed")

@@ -66,7 +66,8 @@ def show(alert_id: int):
         "alerts/alert.html",
         case=found,
         timeline=timeline.of_round(db_session(), found.round.id) if found.round else None,
-        plan=draw(found.places, found.scans),
+        # A plan helps where people walked: a round, or the scans behind the alert.
+        plan=draw(found.places, found.scans) if found.round or found.scans else None,
         done=request.args.get("done"),
     )
 
