@@ -4,11 +4,11 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, request, url_for
+from flask import Blueprint, Flask, Response, redirect, request, url_for
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
-from server.domain.alerts.explain import explain
+from server.domain.alerts.explain import explain, explain_evidence
 from server.web import i18n, session, words
 from server.web.alerts import views as alerts
 from server.web.field_reports import views as field_reports
@@ -85,11 +85,14 @@ def init_web(app: Flask) -> None:
         error_heading=error_heading,
         **words.GLOBALS,
         explain=explain,
+        explain_evidence=explain_evidence,
     )
     console = Blueprint("console", __name__, url_prefix=session.PATH, static_folder=str(STATIC))
     for module in GROUPS:
         console.register_blueprint(module.blp)
     app.register_blueprint(console)
+    # Someone who types the server's address is a person: show them the console.
+    app.add_url_rule("/", "root", lambda: redirect(url_for("console.today.index")))
 
     @app.after_request
     def _headers(response: Response) -> Response:

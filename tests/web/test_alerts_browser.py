@@ -78,7 +78,7 @@ def test_a_supervisor_closes_a_round_alert_with_a_note_and_a_photo(page: Page, d
     shoot(page, "alert-round")
 
 
-def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app):
+def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app, fix_photo):
     alert = _alert(demo_app, "inspection_out_of_bounds")
     sign_in(page)
     switch_language(page, "zh")
@@ -93,8 +93,10 @@ def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app):
         page.get_by_role("button", name="确认").click()
         expect(page.locator(".tag.st-acknowledged")).to_be_visible()
     page.fill("#fix-note", "已更换启动电瓶")
+    page.set_input_files("#fix-photo", fix_photo)
     page.get_by_role("button", name="整改完成").click()
-    expect(page.locator("[role=status]")).to_be_visible()
+    expect(page.locator("[role=status]")).to_contain_text("已整改")
+    expect(page.locator(".photos img[alt='整改照片']")).to_be_visible()
     page.fill("#reopen-note", "演示复原")
     page.get_by_role("button", name="重新打开").click()
     expect(page.locator(".tag.st-open")).to_be_visible()

@@ -64,3 +64,8 @@ def test_a_person_using_the_console_keeps_the_session_alive(console_as, make, or
         moment = start + timedelta(minutes=minutes)
         set_clock(lambda moment=moment: moment)
         assert client.get("/console/today").status_code == 200
+
+
+def test_the_servers_address_leads_to_the_console(client):
+    answer = client.get("/")
+    assert answer.status_code == 302 and answer.location == "/console/today"
