@@ -40,9 +40,10 @@ lint: $(VENV)/.dev-deps
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# pytest exits 5 when it collected nothing: a vanished suite must fail, loudly.
+# pytest exits 5 when it collected nothing: a vanished suite must fail, loudly. The suite runs on
+# every core (pytest-xdist); each worker has its own databases.
 test: lint
-	@$(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; \
+	@$(BIN)/pytest -n auto $(PYTEST_ARGS) || { rc=$$?; \
 	  [ $$rc -eq 5 ] && echo "pytest collected no tests: the suite is missing" >&2; exit $$rc; }
 
 bench: $(VENV)/.dev-deps

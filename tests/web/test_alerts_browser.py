@@ -11,9 +11,11 @@ from server.domain.models import Alert
 from tests.web.conftest import accessible, shoot, sign_in, switch_language
 
 
-def _alert(demo_app, kind: str) -> Alert:
+def _alert(demo_app, kind: str, about: str = "") -> Alert:
+    """The demo's alert of this kind (whose title mentions about)."""
     with demo_app.extensions["vigil"].sessionmaker() as session:
-        return session.scalars(select(Alert).where(Alert.kind == kind)).first()
+        found = select(Alert).where(Alert.kind == kind, Alert.title.contains(about))
+        return session.scalars(found.order_by(Alert.id)).first()
 
 
 @pytest.fixture
@@ -79,7 +81,7 @@ def test_a_supervisor_closes_a_round_alert_with_a_note_and_a_photo(page: Page, d
 
 
 def test_the_generator_alert_reads_in_chinese_and_closes(page: Page, demo_app, fix_photo):
-    alert = _alert(demo_app, "inspection_out_of_bounds")
+    alert = _alert(demo_app, "inspection_out_of_bounds", "Starter battery voltage")
     sign_in(page)
     switch_language(page, "zh")
     page.goto(f"/console/alerts/{alert.id}")
