@@ -11,13 +11,9 @@ console.asset_trend: an asset's page over a year of daily records (a chart per n
 beside the API's reading history of each of those items: the same readings, as JSON.
 """
 
-import os
 import random
 import secrets
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +21,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from benchmarks import seed
-from benchmarks.pg import scratch_database
+from benchmarks.pg import pg_or_sqlite
 from benchmarks.report import emit, interleaved
 from server import create_app, migrate, serving
 from server.domain.actor import Role
@@ -36,16 +32,6 @@ from server.domain.registry.auth import token_hash
 ALERTS = 200_000
 SITES = 4
 NOW = datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
-
-
-@contextmanager
-def _database() -> Iterator[tuple[str, str]]:
-    with scratch_database("console_pg") as url:
-        if url is not None:
-            yield url, "PostgreSQL"
-            return
-    with tempfile.TemporaryDirectory() as folder:
-        yield f"sqlite:///{os.path.join(folder, 'console.db')}", "SQLite file"
 
 
 def _people(session: Session) -> dict[str, Any]:
@@ -61,19 +47,23 @@ def _people(session: Session) -> dict[str, Any]:
     supervisor.sites = [first]
     session.add(supervisor)
     session.flush()
-    tokens = {}
-    for kind in TokenKind:
-        tokens[kind] = secrets.token_urlsafe(32)
+    return {"org": org.id, "site": first.id, "tokens": _tokens(session, supervisor.id)}
+
+
+def _tokens(session: Session, user_id: int) -> dict[TokenKind, str]:
+    """A live API token and a live console session of the user, by kind."""
+    tokens = {kind: secrets.token_urlsafe(32) for kind in TokenKind}
+    for kind, plain in tokens.items():
         session.add(
             ApiToken(
-                user_id=supervisor.id,
-                token_hash=token_hash(tokens[kind]),
+                user_id=user_id,
+                token_hash=token_hash(plain),
                 kind=kind,
                 last_used_at=utcnow(),
                 expires_at=utcnow() + timedelta(hours=2),
             )
         )
-    return {"org": org.id, "site": first.id, "tokens": tokens}
+    return tokens
 
 
 def _alerts(session: Session, org: int, site: int) -> None:
@@ -111,7 +101,7 @@ def run() -> None:
 
 
 def run_queue() -> None:
-    with _database() as (url, where):
+    with pg_or_sqlite("console") as (url, where):
         start = time.perf_counter()
         migrate.upgrade(url)
         app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
@@ -213,25 +203,14 @@ def _a_year_of_substation_records(app: Any) -> tuple[int, list[str]]:
 def run_trend() -> None:
     """console.asset_trend: an asset's page over 365 days beside the API's reading history of
     every item the page charts."""
-    with _database() as (url, where):
+    with pg_or_sqlite("console") as (url, where):
         migrate.upgrade(url)
         app = create_app({"DATABASE_URL": url, "LOG_LEVEL": "WARNING"})
         app.test_cli_runner().invoke(args=["demo"])
         asset_id, items = _a_year_of_substation_records(app)
         with Session(app.extensions["vigil"].engine) as session:
-            world_user = session.scalar(select(User).where(User.login == "demo-super"))
-            tokens = {}
-            for kind in TokenKind:
-                tokens[kind] = secrets.token_urlsafe(32)
-                session.add(
-                    ApiToken(
-                        user_id=world_user.id,
-                        token_hash=token_hash(tokens[kind]),
-                        kind=kind,
-                        last_used_at=utcnow(),
-                        expires_at=utcnow() + timedelta(hours=2),
-                    )
-                )
+            reader = session.scalar(select(User.id).where(User.login == "demo-super"))
+            tokens = _tokens(session, reader)
             session.commit()
         serving.settle()
         api = app.test_client()

@@ -5,12 +5,8 @@ figure, events.tenant_page, reads a page of the whole tenant's log (an admin, no
 the site's page 1: the gap it shows is what an index on (org_id, corrected_time) would close.
 """
 
-import os
 import secrets
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +14,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
 from benchmarks import seed
-from benchmarks.pg import scratch_database
+from benchmarks.pg import pg_or_sqlite
 from benchmarks.report import emit, interleaved
 from server import create_app, migrate, serving
 from server.domain import events
@@ -31,17 +27,6 @@ EVENTS = 1_000_000
 SITES, CHECKPOINTS, DEVICES, GUARDS = 4, 50, 40, 30
 PAGE, DEEP = 50, 1000
 NOW = datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
-
-
-@contextmanager
-def _database() -> Iterator[tuple[str, str]]:
-    """PostgreSQL when there is one to use, else a SQLite file: (url, what it is)."""
-    with scratch_database("events_pg") as url:
-        if url is not None:
-            yield url, "PostgreSQL"
-            return
-    with tempfile.TemporaryDirectory() as folder:
-        yield f"sqlite:///{os.path.join(folder, 'events.db')}", "SQLite file"
 
 
 def _people(session: Session) -> dict[str, Any]:
@@ -151,7 +136,7 @@ def _seed(url: str) -> dict[str, Any]:
 
 
 def run() -> None:
-    with _database() as (url, where):
+    with pg_or_sqlite("events") as (url, where):
         start = time.perf_counter()
         world = _seed(url)
         seeded = time.perf_counter() - start

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,3 +33,14 @@ def scratch_database(purpose: str) -> Iterator[str | None]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@contextmanager
+def pg_or_sqlite(purpose: str) -> Iterator[tuple[str, str]]:
+    """A scratch PostgreSQL database when there is one to use, else a SQLite file: (url, what)."""
+    with scratch_database(f"{purpose}_pg") as url:
+        if url is not None:
+            yield url, "PostgreSQL"
+            return
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{os.path.join(folder, purpose + '.db')}", "SQLite file"
