@@ -11,18 +11,34 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from server.domain.alerts.explain import explain, explain_evidence
 from server.web import i18n, session, words
 from server.web.alerts import views as alerts
+from server.web.audit import views as audit
+from server.web.checkpoints import views as checkpoints
 from server.web.field_reports import views as field_reports
+from server.web.handhelds import views as handhelds
+from server.web.inspection_templates import views as inspection_templates
 from server.web.inspections import views as inspections
+from server.web.people import views as people
 from server.web.photos import views as photos
 from server.web.rounds import views as rounds
+from server.web.routes import views as routes
 from server.web.scans import views as scans
+from server.web.schedules import views as schedules
+from server.web.setup import sections
+from server.web.setup import views as setup
 from server.web.signin import views as signin
+from server.web.sites import views as sites
+from server.web.tags import views as tags
 from server.web.today import views as today
+from server.web.wand_imports import views as wand_imports
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 # One blueprint per page group; each group's templates are named "<group>/<file>".
-GROUPS = (signin, today, alerts, rounds, scans, inspections, field_reports, photos)
+GROUPS = (
+    *(signin, today, alerts, rounds, scans, inspections, field_reports, photos),
+    *(setup, sites, checkpoints, tags, routes, schedules, inspection_templates),
+    *(handhelds, people, audit, wand_imports),
+)
 
 # Pages load only the console's own files: no inline script or style, no other origin.
 POLICY = (
@@ -41,16 +57,21 @@ def asset(name: str) -> str:
     return url_for("console.static", filename=name, v=_fingerprint(name))
 
 
-def nav_items() -> list[tuple[str, str]]:
-    """The console's top-level pages, in the order the bar shows them."""
-    return [
+def nav_items() -> list[tuple[str, str, bool]]:
+    """The console's top-level pages, in the order the bar shows them, and whether the page
+    shown is one of them (every setup section counts as Setup)."""
+    here = sections.current_group()
+    here = "setup" if here in sections.GROUPS else here
+    items = [
         ("console.today.index", _("Today")),
         ("console.alerts.queue", _("Alerts")),
         ("console.rounds.index", _("Rounds")),
         ("console.scans.index", _("Scan log")),
         ("console.inspections.index", _("Inspections")),
         ("console.field_reports.index", _("Field reports")),
+        ("console.setup.index", _("Setup")),
     ]
+    return [(endpoint, label, endpoint.split(".")[1] == here) for endpoint, label in items]
 
 
 def error_heading(code: int) -> str:
@@ -86,6 +107,8 @@ def init_web(app: Flask) -> None:
         **words.GLOBALS,
         explain=explain,
         explain_evidence=explain_evidence,
+        setup_sections=sections.SECTIONS,
+        current_group=sections.current_group,
     )
     console = Blueprint("console", __name__, url_prefix=session.PATH, static_folder=str(STATIC))
     for module in GROUPS:

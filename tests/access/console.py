@@ -4,30 +4,15 @@ Pages answer a person in a browser: a signed-out visitor is sent to sign in (302
 without the page gets 403, another tenant's or site's object is 404, like the API's.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import object_session
 
 from server.testing.factories import Factory
 from tests.access.case import EVERYONE, MANAGERS, Target, fixed
+from tests.access.page import Page
+from tests.access.setup import SETUP_PAGES
 from tests.world import Place, World
-
-
-@dataclass(frozen=True)
-class Page:
-    """One console route: who may use it, how to aim it, what success answers."""
-
-    method: str
-    rule: str
-    allowed: frozenset[str]
-    target: Target
-    scope: str | None = None  # "site": aimed at a place's object
-    success: int = 200
-
-    @property
-    def id(self) -> str:
-        return f"{self.method} {self.rule}"
 
 
 def alert(attr: str = "alert", action: str = "", form: dict[str, Any] | None = None) -> Target:
@@ -144,6 +129,7 @@ PAGES = [
     # Unknown console paths are a page saying so, for anyone signed in.
     Page("GET", "/console/<path:anything>", EVERYONE, fixed("/console/no-such-page"), success=404),
 ]
+PAGES += SETUP_PAGES
 # Open to anyone: the way in, the language switch, the console's front door.
 PUBLIC_PAGES = {
     ("GET", "/console/sign-in"),
