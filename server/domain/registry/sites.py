@@ -4,7 +4,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from server.domain import access, writes
@@ -26,7 +26,8 @@ DETECTION_LIMITS: dict[str, tuple[float, float]] = {
 
 
 @cache
-def _zones() -> frozenset[str]:
+def timezone_names() -> frozenset[str]:
+    """The IANA zones a site may take (what check_timezone accepts), for a picker to offer."""
     # Geographic Area/Location names only: system aliases such as 'localtime' are not zones, and
     # fixed offsets ('Etc/GMT-8', sign inverted) cannot follow a site through daylight saving.
     return frozenset(
@@ -38,7 +39,7 @@ def _zones() -> frozenset[str]:
 
 def check_timezone(name: str) -> None:
     """Accept only IANA zone names: schedules are computed in the site's local time."""
-    if name not in _zones():
+    if name not in timezone_names():
         raise Invalid(
             f"'{name}' is not an IANA timezone",
             {"timezone": ["an IANA name such as Asia/Shanghai"]},
@@ -110,6 +111,13 @@ def zones_query(filters: dict[str, Any]) -> Select[Any]:
     if filters.get("q"):
         stmt = stmt.where(name_filter(filters["q"], Zone.name))
     return stmt
+
+
+def zone_counts(session: Session) -> dict[int, int]:
+    """Active zones per site the current actor works on, in one query (sites without any are
+    absent)."""
+    stmt = zones_query({"active": True}).with_only_columns(Zone.site_id, func.count(Zone.id))
+    return {site_id: count for site_id, count in session.execute(stmt.group_by(Zone.site_id))}
 
 
 def get_zone(session: Session, zone_id: int) -> Zone:
