@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from server.domain import access, writes
 from server.domain.actor import current_actor
-from server.domain.errors import Invalid
+from server.domain.errors import DomainError, Invalid
 from server.domain.listing import name_filter
 from server.domain.models import Checkpoint, PhysicalTag, PhysicalTagKind
 from server.domain.registry import sites
@@ -110,3 +110,27 @@ def update(
         after = _tag_list(checkpoint)
         extra = {"physical_tags": [before, after]} if sorted(before) != sorted(after) else None
     return writes.update(session, checkpoint, data, extra)
+
+
+def create_each(
+    session: Session, rows: list[dict[str, Any]], dry_run: bool = False
+) -> list[DomainError | None]:
+    """Add checkpoints one at a time, each in its own savepoint, so one refused (a code already
+    in use on the site, or earlier in the batch) costs the others nothing: for each row, None
+    when it was made, else why not. A dry run does all of it inside a savepoint it rolls back:
+    its answers are exactly what the batch would do, and nothing stays written."""
+    outer = session.begin_nested() if dry_run else None
+    outcomes: list[DomainError | None] = []
+    try:
+        for data in rows:
+            try:
+                with session.begin_nested():
+                    create(session, data)
+            except DomainError as error:
+                outcomes.append(error)
+            else:
+                outcomes.append(None)
+    finally:
+        if outer is not None:
+            outer.rollback()
+    return outcomes
