@@ -54,8 +54,20 @@ def _stops(session: Session, site_id: int, raw: list[dict[str, Any]]) -> list[Ro
     return [RouteStop(position=n, **stop) for n, stop in enumerate(raw, start=1)]
 
 
+# Every rule a stop holds, so the audit trail shows a changed tolerance or photo requirement too.
+STOP_RULES = (
+    "checkpoint_id",
+    "offset_min",
+    "tolerance_min",
+    "require_photo",
+    "require_note",
+    "min_gap_s",
+    "optional",
+)
+
+
 def _stop_list(route: PatrolRoute) -> list[dict[str, Any]]:
-    return [{"checkpoint_id": s.checkpoint_id, "offset_min": s.offset_min} for s in route.stops]
+    return [{name: getattr(s, name) for name in STOP_RULES} for s in route.stops]
 
 
 def create(session: Session, data: dict[str, Any]) -> PatrolRoute:
@@ -66,6 +78,8 @@ def create(session: Session, data: dict[str, Any]) -> PatrolRoute:
     data = dict(data)
     route = PatrolRoute(org_id=actor.org_id, **{k: v for k, v in data.items() if k != "stops"})
     route.stops = _stops(session, data["site_id"], data["stops"])
+    session.add(route)
+    writes.flush(session)  # the stops' defaults filled in, for the audit trail
     return writes.create(session, route, {"stops": _stop_list(route)})
 
 
