@@ -289,3 +289,53 @@ def local_start(value: str) -> datetime:
     if start.tzinfo is not None:
         raise Invalid("start_local is site-local", {"start_local": ["no UTC offset"]})
     return start
+
+
+@dataclass(frozen=True)
+class OffsetChange:
+    """A moment a zone's clocks change (summer time starts or ends), so a preview can say it."""
+
+    at: datetime  # UTC, the first instant with the new offset
+    before: timedelta  # the UTC offset until then
+    after: timedelta  # the UTC offset from then
+
+    @property
+    def forward(self) -> bool:
+        """The clocks go forward: an hour of wall-clock time does not exist that night."""
+        return self.after > self.before
+
+    @property
+    def wall_before(self) -> datetime:
+        """What the site's clocks read as the change comes (naive): 02:00 in New York in March."""
+        return (self.at + self.before).replace(tzinfo=None)
+
+    @property
+    def wall_after(self) -> datetime:
+        """What they read just after (naive): 03:00 in New York in March."""
+        return (self.at + self.after).replace(tzinfo=None)
+
+
+def offset_changes(timezone: str, after: datetime, before: datetime) -> list[OffsetChange]:
+    """The zone's clock changes at or after `after` and before `before` (aware instants).
+
+    Looked for a day at a time, then to the second: meant for ranges of a year or so.
+    """
+    zone = ZoneInfo(timezone)
+
+    def offset(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, zone).utcoffset() or timedelta()
+
+    found = []
+    # From a second before: a change at `after` itself is one the range holds.
+    low, end = int(after.timestamp()) - 1, int(before.timestamp())
+    while low < end:
+        high = min(low + 86_400, end)
+        if offset(low) != offset(high):
+            left, right = low, high  # offset(left) is the old one, offset(right) the new
+            while right - left > 1:
+                middle = (left + right) // 2
+                left, right = (middle, right) if offset(middle) == offset(low) else (left, middle)
+            if after <= (at := datetime.fromtimestamp(right, UTC)) < before:
+                found.append(OffsetChange(at, offset(left), offset(right)))
+        low = high
+    return found
