@@ -1,8 +1,9 @@
 """An asset's own limits for inspection items: a maker's alarm and trip points, say."""
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from server.domain import access, audit
@@ -11,11 +12,17 @@ from server.domain.errors import Invalid, NotFound
 from server.domain.inspection.definition import (
     NUMERIC,
     Bounds,
+    Item,
     check_range,
     nesting_problems,
     parse,
 )
-from server.domain.models import AssetLimit, InspectionTemplate, TemplateVersion
+from server.domain.models import (
+    AssetLimit,
+    InspectionSchedule,
+    InspectionTemplate,
+    TemplateVersion,
+)
 from server.domain.registry import assets
 
 RANGES = ("normal", "warning", "critical")
@@ -53,6 +60,58 @@ def list_for(session: Session, asset_id: int) -> list[AssetLimit]:
     asset = assets.get(session, asset_id)
     stmt = select(AssetLimit).where(AssetLimit.asset_id == asset.id).order_by(AssetLimit.item_key)
     return list(session.scalars(stmt))
+
+
+@dataclass(frozen=True)
+class ItemLimits:
+    """One reading taken on an asset: the form's item and limits, the asset's own over them."""
+
+    key: str
+    item: Item | None  # None: no current form has the item any more; its own limits remain
+    forms: tuple[InspectionTemplate, ...]  # the forms with the item, for the asset
+    template: Bounds
+    own: AssetLimit | None
+
+    @property
+    def in_force(self) -> Bounds:
+        """What a reading is judged against: the template's, with the asset's own laid over."""
+        if self.own is None:
+            return self.template
+        return self.template.merged(
+            {"normal": self.own.normal, "warning": self.own.warning, "critical": self.own.critical}
+        )
+
+
+def for_asset(session: Session, asset_id: int) -> list[ItemLimits]:
+    """The readings of the current forms for the asset (its kind's, and those scheduled on it),
+    each with its limits, then the asset's own limits on items no such form has."""
+    asset = assets.get(session, asset_id)
+    scheduled = select(InspectionSchedule.template_id).where(
+        InspectionSchedule.asset_id == asset.id, InspectionSchedule.active.is_(True)
+    )
+    stmt = (
+        select(InspectionTemplate, TemplateVersion.definition)
+        .join(TemplateVersion, TemplateVersion.template_id == InspectionTemplate.id)
+        .where(
+            InspectionTemplate.org_id == asset.org_id,
+            InspectionTemplate.active.is_(True),
+            TemplateVersion.version == InspectionTemplate.version,
+            or_(InspectionTemplate.asset_kind == asset.kind, InspectionTemplate.id.in_(scheduled)),
+        )
+        .order_by(InspectionTemplate.name, InspectionTemplate.id)
+    )
+    found: dict[str, tuple[Item, list[InspectionTemplate]]] = {}
+    for template, raw in session.execute(stmt):
+        for item in parse(raw).items:
+            if item.type in NUMERIC:
+                found.setdefault(item.key, (item, []))[1].append(template)
+    own = {limit.item_key: limit for limit in list_for(session, asset.id)}
+    rows = [
+        ItemLimits(key, item, tuple(forms), item.bounds, own.get(key))
+        for key, (item, forms) in found.items()
+    ]
+    rows += [ItemLimits(k, None, (), Bounds(), v) for k, v in own.items() if k not in found]
+    return rows
 
 
 def put(session: Session, asset_id: int, item_key: str, data: dict[str, Any]) -> AssetLimit:

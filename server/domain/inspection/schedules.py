@@ -11,7 +11,7 @@ from server.domain.actor import current_actor
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid, NotFound
 from server.domain.inspection import overdue, templates
-from server.domain.models import InspectionRecord, InspectionSchedule, Site
+from server.domain.models import InspectionRecord, InspectionSchedule, Site, User
 from server.domain.recurrence import Recurrence, local_start
 from server.domain.registry import assets, sites
 from server.domain.writes import Precondition
@@ -76,6 +76,18 @@ def _start(data: dict[str, Any]) -> datetime | None:
     return start
 
 
+def _check_assignee(session: Session, org_id: int, site_id: int, user_id: int | None) -> None:
+    """Whoever is named to do it works on the asset's site (never another tenant's person)."""
+    if user_id is None:
+        return
+    user = session.scalar(select(User).where(User.id == user_id, User.org_id == org_id))
+    if user is None or not user.active or site_id not in user.site_ids:
+        raise Invalid(
+            f"user {user_id} cannot inspect on this site",
+            {"assignee_id": ["an active user of this site"]},
+        )
+
+
 def create(session: Session, data: dict[str, Any]) -> InspectionSchedule:
     """Schedule an inspection of an asset (admin, supervisor)."""
     actor = current_actor()
@@ -88,6 +100,7 @@ def create(session: Session, data: dict[str, Any]) -> InspectionSchedule:
     site = sites.site_for_write(session, actor, asset.site_id)
     data = dict(data)
     _check(session, data, site.timezone)
+    _check_assignee(session, actor.org_id, site.id, data.get("assignee_id"))
     schedule = InspectionSchedule(
         org_id=actor.org_id, site_id=site.id, effective_from=utcnow(), **data
     )
@@ -109,6 +122,8 @@ def update(
     }
     timezone = session.get_one(Site, schedule.site_id).timezone
     _check(session, merged, timezone)
+    if data.get("assignee_id") is not None:
+        _check_assignee(session, actor.org_id, schedule.site_id, data["assignee_id"])
     data = {**data, **{k: merged[k] for k in ("start_local",) if k in data}}
     return writes.update(session, schedule, data)
 

@@ -104,6 +104,36 @@ def update(
     return writes.update(session, template, data, extra)
 
 
+def starter(code: str) -> dict[str, Any]:
+    """A shipped starter by its code, as a copy the caller may change (its kind an AssetKind)."""
+    found = next((s for s in STARTERS if s["code"] == code), None)
+    if found is None:
+        raise NotFound(f"starter template '{code}' not found")
+    data = copy.deepcopy(found)
+    kind = data["asset_kind"]
+    data["asset_kind"] = None if kind is None else AssetKind(kind)
+    return data
+
+
+def from_starter(session: Session, code: str, data: dict[str, Any]) -> InspectionTemplate:
+    """A new template holding a shipped starter's form, under the code and names given, so a
+    second copy (another maker's set, another site's practice) can differ from the first."""
+    made = create(session, starter(code) | data)
+    audit.record(session, "install_starter", made, {"starter": [None, code]})
+    return made
+
+
+def clone(session: Session, template_id: int, data: dict[str, Any]) -> InspectionTemplate:
+    """A new template holding a copy of another's current form, under the code and names given;
+    the original and the records made with it stay as they are."""
+    source = get(session, template_id)
+    fields = {"asset_kind": source.asset_kind, "description": source.description} | data
+    form = copy.deepcopy(version(session, source).definition)
+    made = create(session, fields | {"definition": form})
+    audit.record(session, "clone", made, {"cloned_from": [None, source.id]})
+    return made
+
+
 def install_starters(session: Session) -> list[InspectionTemplate]:
     """Add the shipped templates the organization does not have yet (by code); return them all."""
     actor = current_actor()
@@ -115,13 +145,10 @@ def install_starters(session: Session) -> list[InspectionTemplate]:
         )
     }
     installed = []
-    for starter in STARTERS:
-        found = have.get(starter["code"])
+    for shipped in STARTERS:
+        found = have.get(shipped["code"])
         if found is None:
-            data = copy.deepcopy(starter)
-            kind = data["asset_kind"]
-            data["asset_kind"] = None if kind is None else AssetKind(kind)
-            found = create(session, data)
+            found = create(session, starter(shipped["code"]))
             audit.record(session, "install_starter", found, {"code": [None, found.code]})
         installed.append(found)
     return installed
