@@ -1,5 +1,8 @@
 """Handheld devices registered to an organization and its sites."""
 
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -9,7 +12,7 @@ from server.domain import access, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
 from server.domain.listing import name_filter
-from server.domain.models import Device, device_sites
+from server.domain.models import Device, DeviceEvent, device_sites
 from server.domain.registry import sites
 from server.domain.writes import Precondition
 
@@ -76,3 +79,38 @@ def update(
         if sorted(before) != sorted(after):
             extra["site_ids"] = [before, after]
     return writes.update(session, device, data, extra)
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """How far a handheld's clock was off at its latest event."""
+
+    at: datetime  # the event's time on the server's clock
+    offset: timedelta  # the server's clock minus the handheld's: positive when it runs behind
+
+
+def clock_readings(session: Session, device_ids: Collection[int]) -> dict[int, ClockReading]:
+    """Each device's clock offset, read from its latest event (none before it sent one).
+
+    An event's corrected time is the server's view of when it happened; its device time is
+    the handheld's, so their difference is the handheld's error then.
+    """
+    if not device_ids:
+        return {}
+    latest = (
+        select(DeviceEvent.id)
+        .where(DeviceEvent.device_id == Device.id)
+        .order_by(DeviceEvent.corrected_time.desc())
+        .limit(1)
+        .correlate(Device)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Device.id, DeviceEvent.device_time, DeviceEvent.corrected_time)
+        .join(DeviceEvent, DeviceEvent.id == latest)
+        .where(Device.id.in_(device_ids))
+    )
+    return {
+        device_id: ClockReading(corrected, corrected - device_time)
+        for device_id, device_time, corrected in session.execute(stmt)
+    }

@@ -1,5 +1,6 @@
 """Enrolling handhelds: one-time codes, device tokens, and resolving a token to its device."""
 
+import enum
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -40,6 +41,31 @@ def normalise_code(raw: str) -> str:
     return "".join(c for c in code if c not in "- ")
 
 
+class CodeState(enum.StrEnum):
+    """Where a code stands: a handheld can use only an open one."""
+
+    OPEN = "open"
+    USED = "used"
+    REVOKED = "revoked"
+    EXPIRED = "expired"
+
+
+def code_state(record: EnrollmentCode, now: datetime | None = None) -> CodeState:
+    """The code's state at now (the clock's now by default)."""
+    if record.used_at is not None:
+        return CodeState.USED
+    if record.revoked_at is not None:
+        return CodeState.REVOKED
+    if record.expires_at <= (now or utcnow()):
+        return CodeState.EXPIRED
+    return CodeState.OPEN
+
+
+def qr_payload(code: str) -> str:
+    """What the enrollment QR code holds: the prefix and the code without its dashes."""
+    return QR_PREFIX + normalise_code(code)
+
+
 def create_code(
     session: Session, site_id: int, ttl: timedelta = DEFAULT_TTL
 ) -> tuple[EnrollmentCode, str]:
@@ -67,19 +93,30 @@ def create_code(
 
 
 def list_query(filters: dict[str, Any]) -> Select[Any]:
-    """Codes on the actor's sites, newest first."""
+    """Codes on the actor's sites, newest first; open=True keeps those a handheld can still use."""
     actor = current_actor()
     access.require_role(actor, access.MANAGE_DEVICES)
     stmt = access.scoped(select(EnrollmentCode), EnrollmentCode, actor)
     if filters.get("site_id") is not None:
         stmt = stmt.where(EnrollmentCode.site_id == filters["site_id"])
+    if filters.get("open"):
+        stmt = stmt.where(
+            EnrollmentCode.used_at.is_(None),
+            EnrollmentCode.revoked_at.is_(None),
+            EnrollmentCode.expires_at > utcnow(),
+        )
     return stmt.order_by(EnrollmentCode.id.desc())
+
+
+def get_code(session: Session, code_id: int) -> EnrollmentCode:
+    """One code on the actor's sites (its state; the code itself was never stored)."""
+    stmt = list_query({}).where(EnrollmentCode.id == code_id)
+    return access.one_visible(session, stmt, f"enrollment code {code_id}")
 
 
 def revoke_code(session: Session, code_id: int) -> EnrollmentCode:
     """Withdraw an unused code."""
-    stmt = list_query({}).where(EnrollmentCode.id == code_id)
-    record = access.one_visible(session, stmt, f"enrollment code {code_id}")
+    record = get_code(session, code_id)
     if record.used_at is not None or record.revoked_at is not None:
         raise Conflict("the code was already used or revoked")
     record.revoked_at = utcnow()

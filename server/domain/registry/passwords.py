@@ -1,4 +1,6 @@
-"""Password hashing with argon2id."""
+"""Password hashing with argon2id, and new passwords a person can read and type."""
+
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -15,6 +17,17 @@ def configure(time_cost: int, memory_cost_kib: int, parallelism: int) -> None:
         time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
     )
     _dummy_hash = _hasher.hash("vigil-timing-equaliser")
+
+
+# Lower-case letters and digits without the look-alikes (0 o, 1 l i): read off a screen and
+# typed on a handheld's keyboard, a password must survive being copied by hand.
+_READABLE = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def generate(groups: int = 4, size: int = 4) -> str:
+    """A new random password in groups ('k7qf-3mzp-x2wd-9tbe': 16 characters, 79 bits)."""
+    chars = "".join(secrets.choice(_READABLE) for _ in range(groups * size))
+    return "-".join(chars[i : i + size] for i in range(0, len(chars), size))
 
 
 def hash_password(password: str) -> str:
