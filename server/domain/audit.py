@@ -1,6 +1,7 @@
 """Writing and reading the append-only audit trail."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,10 +10,17 @@ from sqlalchemy.orm import Session
 
 from server.domain import access
 from server.domain.actor import current_actor, current_request_id
-from server.domain.models import AuditEvent
+from server.domain.models import AuditEvent, Site
 
 # Secrets never enter the trail, not even hashed; nor what other columns already say.
-_HIDDEN = frozenset({"password_hash", "created_at", "updated_at", "title_args"})
+_HIDDEN = frozenset(
+    {"password_hash", "token_hash", "code_hash", "created_at", "updated_at", "title_args"}
+)
+# Fields a reader never sees the values of, whatever an event holds (a password change is
+# recorded as changed, an older row might hold more): secrets and anything derived from them.
+SECRET_FIELDS = frozenset(
+    {"password", "password_hash", "token", "token_hash", "code_hash", "secret"}
+)
 
 
 def _plain(value: Any) -> Any:
@@ -48,7 +56,8 @@ def record(
     actor = current_actor()
     event = AuditEvent(
         org_id=obj.org_id,
-        site_id=getattr(obj, "site_id", None),
+        # A site's own events (its settings, a wand import) belong to it, for its supervisors.
+        site_id=obj.id if isinstance(obj, Site) else getattr(obj, "site_id", None),
         actor_id=actor.user_id,
         actor_label=actor.label,
         action=action,
@@ -77,3 +86,84 @@ def events_query(filters: dict[str, Any]) -> Select[Any]:
     if filters.get("until") is not None:
         stmt = stmt.where(AuditEvent.at < filters["until"])
     return stmt.order_by(AuditEvent.id.desc())
+
+
+class ChangeKind(enum.StrEnum):
+    """What happened to one field: it got a value, lost it, or had another."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an event as a reader sees it; a secret's values are withheld (None)."""
+
+    field: str
+    kind: ChangeKind
+    before: Any
+    after: Any
+    secret: bool = False
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def changes_of(event: AuditEvent) -> list[Change]:
+    """The event's changed fields in the order recorded, each added, removed or changed."""
+    found = []
+    for name, pair in (event.changes or {}).items():
+        before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+        if _blank(before) and not _blank(after):
+            kind = ChangeKind.ADDED
+        elif _blank(after) and not _blank(before):
+            kind = ChangeKind.REMOVED
+        else:
+            kind = ChangeKind.CHANGED
+        if name in SECRET_FIELDS:
+            found.append(Change(name, kind, None, None, secret=True))
+        else:
+            found.append(Change(name, kind, before, after))
+    return found
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """A page of the trail, newest first, and the cursors to the pages beside it."""
+
+    events: list[AuditEvent]
+    older: int | None  # before= for the next, older page; None on the last page
+    newer: int | None  # after= for the page before, newer; None on the newest page
+
+
+def browse(
+    session: Session,
+    filters: dict[str, Any],
+    size: int,
+    before: int | None = None,
+    after: int | None = None,
+) -> TrailPage:
+    """A page of events_query found from an event id (keyset), not by counting rows: as fast
+    deep in a large trail as at its start, and an event written meanwhile moves nothing."""
+    stmt = events_query(filters)
+    if after is not None:
+        rows = list(
+            session.scalars(
+                stmt.order_by(None)
+                .where(AuditEvent.id > after)
+                .order_by(AuditEvent.id.asc())
+                .limit(size + 1)
+            )
+        )
+        events = rows[:size][::-1]
+        newer = events[0].id if len(rows) > size else None
+        return TrailPage(events, events[-1].id if events else after + 1, newer)
+    if before is not None:
+        stmt = stmt.where(AuditEvent.id < before)
+    rows = list(session.scalars(stmt.limit(size + 1)))
+    events = rows[:size]
+    older = events[-1].id if len(rows) > size else None
+    newer = None if before is None else (events[0].id if events else before - 1)
+    return TrailPage(events, older, newer)

@@ -21,6 +21,7 @@ from server.ingest.wand.report import ECHO, Report
 
 WAND_KINDS = ("ibutton", "rfid")
 PREVIEW = 10  # reads shown as parsed
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the largest export taken, by the API and the console
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
