@@ -53,8 +53,10 @@ class Handheld:
         boot_id: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         max_attempts: int = 6,
+        app_version: str | None = "reference-1",
     ) -> None:
         self.http = http
+        self.app_version = app_version  # stated on every request (Vigil-App); None: an older app
         self.clock, self.monotonic_ms, self.sleep = clock, monotonic_ms, sleep
         self.boot_id = boot_id or uuid.uuid4().hex
         self.max_attempts = max_attempts
@@ -67,6 +69,8 @@ class Handheld:
     # --- talking to the server -------------------------------------------------------------
     def _headers(self) -> dict[str, str]:
         headers = {version.HEADER: version.CURRENT}
+        if self.app_version:
+            headers[version.APP_HEADER] = self.app_version
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return headers

@@ -39,6 +39,8 @@ from server.ingest import sync
 from server.storage import BlobStore
 
 SERIALS = (("HT-0001", "巡更机 1 Handheld 1"), ("HT-0002", "巡更机 2 Handheld 2"))
+# The app versions they state: one has not been updated yet.
+APP_VERSIONS = {"HT-0001": "2.4.1", "HT-0002": "2.3.7"}
 
 
 def _photo(colour: tuple[int, int, int], label: str) -> bytes:
@@ -65,7 +67,7 @@ def load(session: Session, blobs: BlobStore) -> None:
             _, code = enrollment.create_code(session, site.id)
         finally:
             reset_actor(token)
-        device, _ = enrollment.enroll(session, code, serial, label)
+        device, _ = enrollment.enroll(session, code, serial, label, APP_VERSIONS[serial])
         device.enrolled_at = begun - timedelta(days=1)
         handhelds.append(device)
     # The plant room's last four weeks come first: they are the older story.

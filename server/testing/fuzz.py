@@ -19,6 +19,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.core import NotSet
 from schemathesis.core.failures import Failure
 
+from device_protocol import version
 from server.testing.factories import Factory
 from server.testing.hostile import PLAIN, SYNC, Mutation, mutate, slots, sync_mutation
 from server.testing.world import Place, World
@@ -139,18 +140,23 @@ def strategy(operation: Any, kind: str, real: dict[str, Any]) -> st.SearchStrate
 
     The role's credentials replace the case's Authorization when it is sent, so schemathesis is
     told there is one: a case "missing" it would be judged as negative data it never was.
+    Vigil-App is set too, to a valid value: the server ignores a bad one rather than refusing
+    the request (docs/device-protocol.md), which schemathesis would judge as accepting invalid
+    data; tests/ingest/test_app_version.py sends the bad ones.
     """
     fixed = ({}, real)
-    auth = {"Authorization": "Bearer (the role's)"} if audience(operation) != "anonymous" else {}
+    given = {"Authorization": "Bearer (the role's)"} if audience(operation) != "anonymous" else {}
+    if any(p.name == version.APP_HEADER for p in operation.headers):
+        given[version.APP_HEADER] = "fuzz-1.0"
     if kind == PLAIN:
         modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
         cases = [
-            operation.as_strategy(mode, path_parameters=ids, headers=auth)
+            operation.as_strategy(mode, path_parameters=ids, headers=given)
             for mode in modes
             for ids in fixed
         ]
         return st.one_of(*cases).map(lambda case: Drawn(case, Mutation()))
-    base = st.one_of(*(operation.as_strategy(path_parameters=f, headers=auth) for f in fixed))
+    base = st.one_of(*(operation.as_strategy(path_parameters=f, headers=given) for f in fixed))
     sync = f"{operation.method.upper()} {operation.path}" == SYNC
 
     @st.composite

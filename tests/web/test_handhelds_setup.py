@@ -1,6 +1,6 @@
-"""The handheld pages as a test client sees them: the list with each handheld's last sync and
-clock, an enrollment code shown once as a QR code the reference client enrolls with, revoking
-a code and a handheld, all audited; refusals, other sites and other tenants."""
+"""The handheld pages as a test client sees them: the list with each handheld's last sync, clock
+and app version, an enrollment code shown once as a QR code the reference client enrolls with,
+revoking a code and a handheld, all audited; refusals, other sites and other tenants."""
 
 import re
 from datetime import timedelta
@@ -64,6 +64,25 @@ def test_the_list_shows_each_handhelds_last_sync_in_site_time_and_its_clock(
     assert "巡更机 &lt;b&gt;7&lt;/b&gt;" in row and "<b>7</b>" not in row
     new_row = page.split("HT-NEW")[1].split("</tr>")[0]
     assert "Never synced" in new_row and "Not known yet" in new_row
+
+
+def test_the_list_shows_the_app_version_each_handheld_last_stated(console, make, org, site, http):
+    _, code = make.enrollment_code(site)
+    stated = Handheld(http, sleep=lambda s: None, app_version="2.4.1")
+    stated.enroll(code, "HT-APP", "巡更机 应用")
+    stated.app_version = "2.5.0 <beta>"
+    stated.shift("clock_in")
+    assert len(stated.sync().accepted) == 1
+    silent = make.device(org, [site], serial="HT-SILENT")
+    page = console.get("/console/handhelds").text
+    row = page.split("HT-APP")[1].split("</tr>")[0]
+    assert '<td data-label="App version"><span class="mono">2.5.0 &lt;beta&gt;</span></td>' in row
+    silent_row = page.split(f'id="handheld-{silent.id}"')[1].split("</tr>")[0]
+    assert '<span class="muted">—</span><span class="visually-hidden"> not reported</span>' in (
+        silent_row
+    )
+    chinese = console.get("/console/handhelds", headers={"Accept-Language": "zh"}).text
+    assert '<th scope="col">应用版本</th>' in chinese and "未上报" in chinese
 
 
 def test_an_enrollment_code_is_shown_once_as_text_and_a_qr_code_the_handheld_enrolls_with(

@@ -26,6 +26,11 @@ class DeviceSchema(RegistrySchema):
     enrolled_at = Instant(
         dump_only=True, allow_none=True, metadata={"description": "Last enrollment (handhelds)"}
     )
+    app_version = Text(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The app version the handheld last stated (Vigil-App header)"},
+    )
 
 
 class DeviceUpdateSchema(DeviceSchema):

@@ -36,11 +36,23 @@ PROTOCOL = {
     "schema": {"type": "string", "enum": list(version.SUPPORTED)},
     "description": "The protocol version the handheld speaks",
 }
+# The bound is stated as a pattern, with no maxLength: api/query.py refuses a header longer than
+# its maxLength, and a bad Vigil-App is ignored instead (it only informs; a sync must not fail).
+APP = {
+    "in": "header",
+    "name": version.APP_HEADER,
+    "required": False,
+    "schema": {"type": "string", "pattern": f"^[ -~]{{1,{version.MAX_APP_VERSION}}}$"},
+    "description": (
+        f"The handheld app's version (2.4.1): up to {version.MAX_APP_VERSION} printable ASCII "
+        "characters, recorded at enrollment and sync; any other value is ignored, never refused"
+    ),
+}
 
 
 def speaks_protocol(func):
-    """Document the version header every handheld request carries, and the 412 without it."""
-    func = blp.doc(parameters=[PROTOCOL])(func)
+    """Document the headers every handheld request carries, and the 412 without a version."""
+    func = blp.doc(parameters=[PROTOCOL, APP])(func)
     return blp.alt_response(
         412, schema=ErrorSchema, description="Protocol version missing or not supported"
     )(func)
@@ -64,6 +76,11 @@ def _check_version():
     return None
 
 
+def _app_version() -> str | None:
+    """The app version the request states (Vigil-App); None when absent or malformed."""
+    return version.app_version(request.headers.get(version.APP_HEADER))
+
+
 @blp.route("/enroll")
 class Enroll(MethodView):
     @blp.arguments(EnrollSchema)
@@ -72,7 +89,9 @@ class Enroll(MethodView):
     @speaks_protocol
     def post(self, data):
         """Exchange a one-time enrollment code for a device token"""
-        device, token = enrollment.enroll(db_session(), data["code"], data["serial"], data["label"])
+        device, token = enrollment.enroll(
+            db_session(), data["code"], data["serial"], data["label"], _app_version()
+        )
         db_session().commit()
         return {
             "device_id": device.id,
@@ -112,7 +131,7 @@ class Sync(MethodView):
         except events.Invalid as error:
             raise Invalid(str(error), {"json": [str(error)]}) from error
         session = db_session()
-        rate.check_in(session, g.device.id, received_at)
+        rate.check_in(session, g.device.id, received_at, _app_version())
         results, offset_ms = sync.process(session, g.device, batch, received_at)
         session.commit()
         # Built here rather than dumped by the schema (which documents it): 500 results through

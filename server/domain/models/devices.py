@@ -27,6 +27,8 @@ class Device(Registry, Tenanted, Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     last_seen_at: Mapped[datetime | None]
     enrolled_at: Mapped[datetime | None]
+    # The handheld app's version as it last stated it (Vigil-App); None until it does.
+    app_version: Mapped[str | None] = mapped_column(String(40))
     # Fixed-window sync rate limit, counted in the database so every process shares it.
     rate_window_start: Mapped[datetime | None]
     rate_count: Mapped[int] = mapped_column(default=0, server_default="0")

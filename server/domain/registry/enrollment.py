@@ -124,8 +124,13 @@ def revoke_code(session: Session, code_id: int) -> EnrollmentCode:
     return record
 
 
-def enroll(session: Session, raw_code: str, serial: str, label: str) -> tuple[Device, str]:
-    """Exchange a live code for a device token; re-enrolling a known serial replaces its token."""
+def enroll(
+    session: Session, raw_code: str, serial: str, label: str, app_version: str | None = None
+) -> tuple[Device, str]:
+    """Exchange a live code for a device token; re-enrolling a known serial replaces its token.
+
+    app_version is what the handheld's app says it is; None (not stated) keeps the one known.
+    """
     now = utcnow()
     record = session.scalar(
         select(EnrollmentCode)
@@ -154,6 +159,8 @@ def enroll(session: Session, raw_code: str, serial: str, label: str) -> tuple[De
         if site not in device.sites:
             device.sites.append(site)
         device.active, device.enrolled_at = True, now
+        if app_version is not None:
+            device.app_version = app_version
         session.execute(
             update(DeviceToken)
             .where(DeviceToken.device_id == device.id, DeviceToken.revoked_at.is_(None))
