@@ -1,6 +1,6 @@
 """A label sheet's first page as a picture, to check layout and paper before printing.
 
-Each label is drawn by the sheet's own drawing code (sheets._draw_label) on a small canvas that
+Each label is drawn by the sheet's own drawing code (sheets.draw_label) on a small canvas that
 paints a Pillow image instead of writing PDF, so the preview places codes, wraps and shrinks
 text exactly as the PDF will. No PDF rasteriser is needed at run time: Pillow already is one.
 """
@@ -111,10 +111,10 @@ def first_page_png(
     page = list(islice(labels, len(grid)))
     if not page:
         raise ValueError("no labels to print")
-    sheets._register_font()  # the text fitting measures with the embedded face
+    sheets.register_font()  # the text fitting measures with the embedded face
     canvas = _PictureCanvas(paper, dpi)
     for label, cell in zip(page, grid, strict=False):
-        sheets._draw_label(canvas, layout, label, cell)  # type: ignore[arg-type]
+        sheets.draw_label(canvas, layout, label, cell)  # type: ignore[arg-type]
     buffer = io.BytesIO()
     canvas.image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi))
     return buffer.getvalue()

@@ -69,7 +69,8 @@ LAYOUTS = {
 
 
 @cache
-def _register_font() -> None:
+def register_font() -> None:
+    """Register the embedded CJK face (once); text is measured and drawn in it."""
     pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=0))
 
 
@@ -141,7 +142,8 @@ def text_box(layout_name: str, cell: Box) -> Box:
     return x + pad, y + pad, w - 2 * pad, code_y - pad - (y + pad)
 
 
-def _draw_label(canvas: Canvas, layout_name: str, label: Label, cell: Box) -> None:
+def draw_label(canvas: Canvas, layout_name: str, label: Label, cell: Box) -> None:
+    """One label in its cell: the outline, the code, then the text (preview draws with it too)."""
     layout = LAYOUTS[layout_name]
     x, y, w, h = cell
     canvas.setStrokeColor(_OUTLINE)
@@ -189,7 +191,7 @@ def render_pdf(
     ValueError (a blank sheet printed by mistake wastes label stock)."""
     if paper not in PAPERS or layout not in LAYOUTS:
         raise ValueError(f"paper must be one of {sorted(PAPERS)}, layout one of {sorted(LAYOUTS)}")
-    _register_font()
+    register_font()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=PAPERS[paper], pageCompression=1)
     canvas.setTitle(title)
@@ -197,7 +199,7 @@ def render_pdf(
     grid = cells(paper, layout)
     count = 0
     for count, label in enumerate(labels, start=1):
-        _draw_label(canvas, layout, label, grid[(count - 1) % len(grid)])
+        draw_label(canvas, layout, label, grid[(count - 1) % len(grid)])
         if count % len(grid) == 0:
             canvas.showPage()
     if count == 0:

@@ -43,7 +43,7 @@ class Codes(MethodView):
         ttl = timedelta(minutes=data["ttl_minutes"])
         record, code = enrollment.create_code(db_session(), data["site_id"], ttl)
         db_session().commit()
-        payload = enrollment.QR_PREFIX + enrollment.normalise_code(code)
+        payload = enrollment.qr_payload(code)
         png = base64.b64encode(render.png(payload, size_mm=40, dpi=200)).decode()
         return attributes(record, EnrollmentCodeSchema) | {
             "code": code,

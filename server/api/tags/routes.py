@@ -1,12 +1,11 @@
 """QR tags: issue, re-issue, revoke, verify, and download as PNG, SVG or a PDF label sheet."""
 
 import io
-import re
 
 from flask import send_file
 from flask.views import MethodView
 
-from qr import render, sheets
+from qr import render
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.api.tags.schemas import (
@@ -23,7 +22,7 @@ from server.api.tags.schemas import (
 from server.domain import access
 from server.domain.actor import current_actor
 from server.domain.models import QrTag
-from server.domain.registry import tags
+from server.domain.registry import labels, tags
 from server.http.session import db_session
 
 blp = Blueprint("qr_tags", __name__, url_prefix="/api/v1", description="QR tags and label sheets")
@@ -40,10 +39,6 @@ def _dump(tag: QrTag) -> dict:
 def _file(data: bytes, mimetype: str, name: str):
     # send_file adds an RFC 5987 filename* for non-ASCII (Chinese) names.
     return send_file(io.BytesIO(data), mimetype=mimetype, download_name=name, max_age=0)
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text).strip("-") or "tag"
 
 
 @blp.route("/qr-tags")
@@ -159,11 +154,8 @@ class Verify(MethodView):
 
 
 def _sheet(choices: dict):
-    rows = tags.printable(db_session(), choices)
-    labels = [sheets.Label(r.payload, r.name, r.site, r.code) for r in rows]
-    pdf = sheets.render_pdf(labels, choices["paper"], choices["layout"])
-    name = f"vigil-tags-{_safe(rows[0].site)}-{choices['layout']}-{choices['paper']}.pdf"
-    return _file(pdf, "application/pdf", name)
+    sheet = labels.label_sheet(db_session(), choices)
+    return _file(sheet.pdf(), "application/pdf", sheet.filename)
 
 
 PDF = {"content_type": "application/pdf", "description": "Printable labels"}

@@ -1,17 +1,14 @@
-"""Label sheets from the console: the API's /label-sheets rows and PDF, and a first-page preview."""
+"""Label sheets from the console: the API's /label-sheets PDF, and a first-page preview."""
 
 import base64
 import io
-import math
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Response, send_file
 from sqlalchemy.orm import Session
 
-from qr import preview, sheets
-from server.domain.registry import tags
+from server.domain.registry import labels
 
 
 @dataclass(frozen=True)
@@ -24,14 +21,6 @@ class Preview:
     per_page: int
 
 
-def _labels(rows: list[tags.PrintableTag]) -> list[sheets.Label]:
-    return [sheets.Label(r.payload, r.name, r.site, r.code) for r in rows]
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^\w.-]+", "-", text).strip("-") or "tag"
-
-
 def file(data: bytes, mimetype: str, name: str, save: bool = False) -> Response:
     """A file to show (an image), or to save (save=True); send_file adds an RFC 5987
     filename* for Chinese names."""
@@ -41,16 +30,12 @@ def file(data: bytes, mimetype: str, name: str, save: bool = False) -> Response:
 
 def pdf(session: Session, choices: dict[str, Any]) -> Response:
     """The PDF the API's /label-sheets makes for the same choices, to save and print."""
-    rows = tags.printable(session, choices)
-    data = sheets.render_pdf(_labels(rows), choices["paper"], choices["layout"])
-    name = f"vigil-tags-{_safe(rows[0].site)}-{choices['layout']}-{choices['paper']}.pdf"
-    return file(data, "application/pdf", name, save=True)
+    sheet = labels.label_sheet(session, choices)
+    return file(sheet.pdf(), "application/pdf", sheet.filename, save=True)
 
 
 def first_page(session: Session, choices: dict[str, Any]) -> Preview:
     """What the first page of that PDF will look like."""
-    rows = tags.printable(session, choices)
-    png = preview.first_page_png(_labels(rows), choices["paper"], choices["layout"])
-    per_page = len(sheets.cells(choices["paper"], choices["layout"]))
-    image = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    return Preview(image, len(rows), math.ceil(len(rows) / per_page), per_page)
+    sheet = labels.label_sheet(session, choices)
+    image = "data:image/png;base64," + base64.b64encode(sheet.first_page_png()).decode("ascii")
+    return Preview(image, len(sheet.labels), sheet.pages, sheet.per_page)
