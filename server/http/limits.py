@@ -1,4 +1,5 @@
-"""How long a URL and its headers may be: longer is refused as JSON, like any other error.
+"""How long a URL and its headers may be (longer is refused as JSON, like any other error), and
+how much a form may carry beside its file.
 
 gunicorn reads the request head before Vigil sees it and refuses what passes its own limits with
 an HTML page. server.serving raises those limits to a ceiling above these, so a request between
@@ -14,6 +15,9 @@ from werkzeug.exceptions import RequestHeaderFieldsTooLarge, RequestURITooLarge
 MAX_URL_BYTES = 4096  # the request target as sent: path and query string
 MAX_FIELD_BYTES = 8192  # one header field: its name and its value
 MAX_HEADER_BYTES = 32768  # every header field together
+# What a form carries besides its file (the other fields, the multipart boundaries): a body
+# may be this much larger than the file it carries, so the file's own limit decides.
+FORM_OVERHEAD = 64 * 1024
 
 
 def url_bytes(environ: dict[str, Any]) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from server.domain.actor import Role
 from server.domain.clock import reset_clock, set_clock
 from server.domain.models import AuditEvent, DeviceEvent
+from server.ingest.wand import MAX_FILE_BYTES
 from server.settings import TEST_OVERRIDES
 from server.web.wand_imports import carry
 from tests.wand_exports import text
@@ -39,11 +40,13 @@ def console(console_as, make, org, site):
 
 def check(client, site, data, filename="巡更 <export>.csv", **form):
     body = {"site_id": str(site.id), **{k: str(v) for k, v in form.items()}}
-    return client.post_form(
+    page = client.post_form(
         "/console/wand-imports/preview",
         body | {"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
     )
+    page.request.input_stream.close()  # a large body is spooled to a file the client keeps
+    return page
 
 
 def carried(page: str) -> dict[str, str]:
@@ -151,6 +154,15 @@ def test_a_refusal_comes_back_with_the_problem_and_what_was_typed(console, estat
     assert 'value="%d.%m"' in no_file.text
     bad_kind = check(console, estate, text(HEADER, ROWS), kind="barcode")
     assert bad_kind.status_code == 422 and 'id="kind-error"' in bad_kind.text
+
+
+def test_a_file_over_the_limit_is_refused_beside_the_field_as_the_api_refuses_it(
+    console, estate, db
+):
+    page = check(console, estate, b"x" * (MAX_FILE_BYTES + 1))
+    assert page.status_code == 422
+    assert '<span class="field-error" id="file-error">at most 20 MB</span>' in page.text
+    assert 'action="/console/wand-imports/import"' not in page.text and scans(db) == 0
 
 
 def test_a_supervisor_checks_only_their_sites(console, make, org, estate):

@@ -8,17 +8,17 @@ from flask.views import MethodView
 from server.api.blueprint import Blueprint
 from server.api.wand_imports.schemas import ImportForm, ReportSchema
 from server.domain import access
+from server.http.limits import FORM_OVERHEAD
 from server.http.session import db_session
 from server.ingest import wand
 
 blp = Blueprint("wand_imports", __name__, url_prefix="/api/v1", description="Classic wand exports")
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-
 
 @blp.before_request
 def _limit():
-    request.max_content_length = MAX_FILE_BYTES
+    # The file itself is held to wand.MAX_FILE_BYTES by the import, as the console's is.
+    request.max_content_length = wand.MAX_FILE_BYTES + FORM_OVERHEAD
 
 
 @blp.route("/wand-imports")

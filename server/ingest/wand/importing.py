@@ -65,6 +65,9 @@ def import_file(
     actor = current_actor()
     access.require_role(actor, access.MANAGE_DEVICES)
     site = sites.site_for_write(session, actor, site_id)
+    if len(data) > MAX_FILE_BYTES:
+        most = f"at most {MAX_FILE_BYTES // 2**20} MB"
+        raise Invalid(f"the export is larger than the {most} taken", {"file": [most]})
     if options.kind not in WAND_KINDS:
         raise Invalid("unknown chip kind", {"kind": [f"one of: {', '.join(WAND_KINDS)}"]})
     try:

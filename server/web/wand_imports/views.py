@@ -7,10 +7,11 @@ from flask import current_app, redirect, request, url_for
 from server.domain import access, audit, errors, flag_words
 from server.domain.models import AuditEvent, Site
 from server.domain.registry import sites
+from server.http.limits import FORM_OVERHEAD
 from server.http.session import db_session
 from server.ingest import wand
 from server.web.forms import Refusal, refusal
-from server.web.pages import FORM_OVERHEAD, group, page, render
+from server.web.pages import group, page, render
 from server.web.wand_imports import carry, forms
 
 blp = group("wand_imports")

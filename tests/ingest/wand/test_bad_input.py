@@ -6,6 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from server.http.limits import FORM_OVERHEAD
+from server.ingest.wand import MAX_FILE_BYTES
 from tests.ingest.wand.uploads import HEADER, READS, post, scans, upload
 from tests.wand_exports import text, workbook
 
@@ -27,6 +29,31 @@ def test_an_unusable_file_is_one_clear_422(client, supervisor, site, data, filen
     response = post(client, supervisor, site, data, filename, wand_serial="W1")
     assert response.status_code == 422 and message in response.json["message"]
     assert set(response.json) == {"code", "status", "message", "errors"}
+
+
+class TestTheSizeLimit:
+    """The file itself is held to MAX_FILE_BYTES, as the console holds it."""
+
+    def test_a_file_at_the_limit_is_read(self, client, supervisor, site):
+        data = bytes(range(128, 256)) * (MAX_FILE_BYTES // 128)
+        assert len(data) == MAX_FILE_BYTES
+        response = post(client, supervisor, site, data, "binary.csv", wand_serial="W1")
+        assert response.status_code == 422  # read, and found not to be text
+        assert "not text in UTF-8" in response.json["message"]
+
+    def test_one_byte_more_is_refused_by_its_size(self, client, supervisor, site):
+        data = b"x" * (MAX_FILE_BYTES + 1)
+        response = post(client, supervisor, site, data, wand_serial="W1", dry_run="true")
+        assert response.status_code == 422
+        assert response.json["errors"] == {"file": ["at most 20 MB"]}
+        assert set(response.json) == {"code", "status", "message", "errors"}
+
+    def test_a_body_past_the_file_and_its_fields_is_a_413(self, client, supervisor, site):
+        data = bytes(MAX_FILE_BYTES + FORM_OVERHEAD + 1)
+        response = post(client, supervisor, site, data, wand_serial="W1")
+        assert response.status_code == 413
+        assert set(response.json) == {"code", "status", "message"}
+        assert response.json["status"] == "Request Entity Too Large"
 
 
 def test_missing_columns_are_one_error_listing_the_headers_and_the_options(

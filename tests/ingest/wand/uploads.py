@@ -22,9 +22,11 @@ def post(client, headers, site, data, filename="export.csv", **form):
         **{k: str(v) for k, v in form.items()},
         "file": (io.BytesIO(data), filename),
     }
-    return client.post(
+    response = client.post(
         "/api/v1/wand-imports", data=body, headers=headers, content_type="multipart/form-data"
     )
+    response.request.input_stream.close()  # a large body is spooled to a file the client keeps
+    return response
 
 
 def upload(client, headers, site, data, filename="export.csv", **form):
