@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
 from server.domain.alerts.explain import explain, explain_evidence
-from server.web import i18n, session, words
+from server.web import i18n, pages, session, words
 from server.web.alerts import views as alerts
 from server.web.audit import views as audit
 from server.web.checkpoints import views as checkpoints
@@ -109,6 +109,7 @@ def init_web(app: Flask) -> None:
         explain_evidence=explain_evidence,
         setup_sections=sections.SECTIONS,
         current_group=sections.current_group,
+        back_here=pages.back_here,
     )
     console = Blueprint("console", __name__, url_prefix=session.PATH, static_folder=str(STATIC))
     for module in GROUPS:

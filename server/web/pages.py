@@ -4,6 +4,7 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from sqlalchemy.exc import OperationalError
@@ -13,13 +14,11 @@ from werkzeug.wrappers import Response
 from server.domain import access, errors
 from server.domain.actor import Role
 from server.http.acting import acting_as
+from server.http.limits import FORM_OVERHEAD
 from server.http.statuses import status_of
 from server.web import session
 
 log = logging.getLogger("vigil.console")
-
-# What a form with a photo carries besides the photo: the note, the token, the boundaries.
-FORM_OVERHEAD = 64 * 1024
 
 # Every console page and action, by endpoint, with the roles it is open to; the access table
 # in the tests reads this, so a page added without roles fails the suite.
@@ -81,9 +80,32 @@ def wants_part() -> bool:
     )
 
 
+def back_here() -> str:
+    """A console address that shows this page again by GET (the language switch and sign-in
+    return there): this one when a GET asked for it; after a form's POST, which a GET cannot
+    repeat, the page the form was on if it is this console's, else home."""
+    if request.method in ("GET", "HEAD"):
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    same_origin = f"{referrer.scheme}://{referrer.netloc}" == request.host_url.rstrip("/")
+    if same_origin and _answers_get(referrer.path):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("console.today.index")
+
+
+def _answers_get(path: str) -> bool:
+    """A console page is at path for GET (a form's own address may take POST only)."""
+    if not path.startswith(session.PATH + "/"):
+        return False
+    try:
+        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(path, "GET")
+    except HTTPException:  # not found, POST only, or a redirect to somewhere else
+        return False
+    return endpoint.startswith("console.") and endpoint != "console.signin.unknown"
+
+
 def _to_sign_in() -> Response:
-    target = request.full_path if request.method == "GET" else request.referrer or ""
-    where = url_for("console.signin.form", next=target.rstrip("?") or None)
+    where = url_for("console.signin.form", next=back_here())
     if wants_part():  # htmx follows this header with a full-page navigation
         response = Response(status=401)
         response.headers["HX-Redirect"] = where
