@@ -6,15 +6,23 @@ or a schedule may hold. A form only sends text, so `typed()` first turns each fi
 the JSON body would have held (a number, true/false, null for an empty optional field), and
 `load()` hands the result to the schema. A refusal, the schema's or the domain's, comes back to
 the page as a `Refusal`: its message and the problems by field, shown beside the fields.
+
+An edit form carries the version of the object it was filled from, and the save passes
+`unchanged_since(version)` to the domain as its precondition (the API's If-Match): when two
+people edit the same object, the second save is refused (409) instead of overwriting the first.
 """
 
+import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import marshmallow as ma
+from flask import json
+from flask_babel import gettext as _
 
 from server.domain import errors
+from server.domain.writes import Precondition
 from server.http.statuses import status_of
 
 Reader = Callable[[str], Any]
@@ -120,3 +128,31 @@ def _flatten(found: Any) -> list[str]:
     if isinstance(found, list | tuple):
         return [m for item in found for m in _flatten(item)]
     return [str(found)]
+
+
+def stamp(obj: Any) -> str:
+    """A registry object's version as its form carries it: when it was last changed."""
+    return obj.updated_at.isoformat() if obj.updated_at is not None else ""
+
+
+def fingerprint(shown: Any) -> str:
+    """A version made of what is shown (a schema's dump): its hash, made as the API's ETag is."""
+    text = json.dumps(shown, sort_keys=True)
+    return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324  (a fingerprint, as the API's)
+
+
+def unchanged_since(
+    seen: str | None, version: Callable[[Any], str] = stamp, message: str | None = None
+) -> Precondition:
+    """Refuse to save over an object someone changed after the form was opened: `seen` is the
+    version the form was filled from (none sent: no check), `version` tells it of the object as
+    it is now, `message` says it in the page's words."""
+
+    def check(obj: Any) -> None:
+        if seen and version(obj) != seen:
+            said = message or _(
+                "Someone changed this since you opened the form: open it again to see it."
+            )
+            raise errors.Conflict(said, {"version": ["stale"]})
+
+    return check

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from server.domain.actor import Role
 from server.domain.clock import set_clock
 from server.domain.models import AuditEvent, Schedule
+from server.domain.patrol import rounds_ahead
 
 NEW_YORK = "America/New_York"
 
@@ -53,6 +54,10 @@ def night(site, route, **more):
 def text(page: str) -> str:
     """The page's words, tags removed, spaces folded."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def version(page: str) -> str:  # of the schedule the edit form was filled from
+    return re.search(r'name="version" value="([^"]*)"', page).group(1)
 
 
 def audited(db, schedule_id: int) -> list[AuditEvent]:
@@ -301,6 +306,52 @@ class TestEdit:
         assert 'value="5000"' in answer.text and 'value="新名字"' in answer.text
         db.refresh(schedule)
         assert schedule.name == "夜巡"
+
+    def test_a_save_with_the_version_opened_is_saved(self, boss, db, schedule, site, route):
+        path = f"/console/schedules/{schedule.id}"
+        seen = version(boss.get(path).text)
+        answer = boss.post_form(path, night(site, route, starts="2027-01-01", version=seen))
+        assert answer.status_code == 302 and answer.location == f"{path}?done=saved"
+        db.refresh(schedule)
+        assert schedule.name == "夜间巡逻 <script>" and schedule.window_min == 45
+        assert version(boss.get(path).text) != seen  # the page now carries the new version
+
+    def test_two_people_editing_at_once_do_not_overwrite_each_other(
+        self, boss, console_as, make, org, db, schedule, site, route
+    ):
+        path = f"/console/schedules/{schedule.id}"
+        mine = version(boss.get(path).text)
+        colleague = console_as(make.user(org, Role.ADMIN))
+        theirs = night(site, route, starts="2027-01-01", name="Theirs", window_min="30")
+        theirs["version"] = version(colleague.get(path).text)
+        assert colleague.post_form(path, theirs).status_code == 302
+        before = len(audited(db, schedule.id))
+        typed = night(site, route, starts="2027-01-01", name="Mine", window_min="77", hours=["5"])
+        answer = boss.post_form(path, typed | {"version": mine})
+        assert answer.status_code == 409
+        assert "Someone changed this schedule after you opened it" in text(answer.text)
+        assert 'value="Mine"' in answer.text and 'value="77"' in answer.text  # as typed
+        assert 'value="5" checked' in answer.text and 'value="22" checked' not in answer.text
+        assert version(answer.text) == mine  # saving again is refused again: open it anew
+        db.refresh(schedule)
+        assert (schedule.name, schedule.window_min) == ("Theirs", 30)
+        assert len(audited(db, schedule.id)) == before
+        boss.set_cookie("vigil_lang", "zh", path="/")
+        assert "在您打开此排班计划之后" in boss.post_form(path, typed | {"version": mine}).text
+
+    def test_a_pause_or_the_worker_keep_the_form_current(self, boss, db, schedule, site, route):
+        path = f"/console/schedules/{schedule.id}"
+        seen = version(boss.get(path).text)
+        stamp, later = schedule.updated_at, datetime(2027, 3, 1, 12, 10, tzinfo=UTC)
+        set_clock(lambda: later)
+        rounds_ahead.materialise(db, later)  # the worker, which moves updated_at
+        db.flush()
+        assert schedule.updated_at != stamp and schedule.materialised_until is not None
+        assert boss.post_form(f"{path}/pause").location == f"{path}?done=paused"  # no version
+        answer = boss.post_form(path, night(site, route, starts="2027-01-01", version=seen))
+        assert answer.location == f"{path}?done=saved"
+        db.refresh(schedule)
+        assert schedule.paused and schedule.window_min == 45  # the pause and the edit both stay
 
     def test_pause_resume_end_and_start_again_each_leave_an_audit_row(self, boss, db, schedule):
         path = f"/console/schedules/{schedule.id}"

@@ -1,13 +1,12 @@
 """What the checkpoint and equipment forms send, read as the API's JSON bodies would hold it."""
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from server.domain.errors import Conflict, Invalid
+from server.domain.errors import Invalid
 from server.domain.models import AssetKind
 from server.http.converters import MAX_ID
 from server.web.checkpoints.plan import MAX_SPAN_M, MIN_SPAN_M, View
@@ -127,16 +126,3 @@ def position(form: Mapping[str, Any]) -> tuple[float, float] | None:
     except (TypeError, ValueError):
         return None
     return (lat, lon) if -85 <= lat <= 85 and -180 <= lon <= 180 else None
-
-
-def unchanged_since(seen: str | None):
-    """A precondition: the object was not changed by someone else since the form was opened."""
-
-    def check(obj: Any) -> None:
-        stamp: datetime | None = obj.updated_at
-        if seen and stamp is not None and stamp.isoformat() != seen:
-            raise Conflict(
-                _("Someone changed this since you opened the form: open it again to see it.")
-            )
-
-    return check

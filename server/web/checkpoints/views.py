@@ -20,7 +20,7 @@ from server.domain.registry import assets, sites
 from server.domain.registry import checkpoints as registry
 from server.http.session import db_session
 from server.web.checkpoints import forms, importing, plan, sheet
-from server.web.forms import Refusal, drop_nulls, load, refusal, typed
+from server.web.forms import Refusal, drop_nulls, load, refusal, typed, unchanged_since
 from server.web.pages import group, page, render
 
 blp = group("checkpoints")
@@ -78,7 +78,7 @@ def edit(checkpoint_id: int):
         return _checkpoint_page(site, checkpoint, request.form)
     try:
         data = load(CheckpointUpdateSchema(), typed(request.form, forms.CHECKPOINT_EDIT))
-        seen = forms.unchanged_since(request.form.get("seen"))
+        seen = unchanged_since(request.form.get("seen"))
         registry.update(db_session(), checkpoint_id, data, seen)
     except DomainError as error:
         db_session().rollback()
@@ -145,7 +145,7 @@ def edit_asset(asset_id: int):
         return _asset_page(site, asset, _asset_values(asset))
     try:
         data = load(AssetUpdateSchema(), typed(request.form, forms.ASSET_EDIT))
-        assets.update(db_session(), asset_id, data, forms.unchanged_since(request.form.get("seen")))
+        assets.update(db_session(), asset_id, data, unchanged_since(request.form.get("seen")))
     except DomainError as error:
         db_session().rollback()
         return _asset_page(site, asset, request.form, _refused(error, "ratings"))

@@ -6,12 +6,10 @@ a row (by script, or by the server for a browser without one) is moving its fiel
 A row comes back as it was typed, wrong numbers included, until the route is saved.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import json
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -19,6 +17,7 @@ from server.api.patrol_routes.schemas import RouteSchema
 from server.domain import errors
 from server.domain.models import PatrolRoute, RouteOrder
 from server.domain.writes import Precondition
+from server.web import forms as shared
 from server.web.forms import Fields, Refusal, drop_nulls, number, typed
 
 MAX_ROWS = 250  # beyond the schema's 200 stops, so the schema names the limit
@@ -168,22 +167,16 @@ def new_route(form: MultiDict[str, str]) -> dict[str, Any]:
 def version(route: PatrolRoute) -> str:
     """The route's version: the API's ETag of it (the same hash of the same representation),
     so the console and the API refuse a stale change alike."""
-    shown = json.dumps(RouteSchema().dump(route), sort_keys=True)
-    return hashlib.sha1(shown.encode()).hexdigest()  # noqa: S324  (a fingerprint, as the API's)
+    return shared.fingerprint(RouteSchema().dump(route))
 
 
 def unchanged_since(seen: str) -> Precondition:
     """Refuse to save over a route someone changed after this page was opened."""
-
-    def check(route: PatrolRoute) -> None:
-        if seen and version(route) != seen:
-            message = _(
-                "Someone changed this route after you opened it, so your changes were not "
-                "saved. Open the route again to see the current stops, then make your changes."
-            )
-            raise errors.Conflict(message, {"version": ["stale"]})
-
-    return check
+    message = _(
+        "Someone changed this route after you opened it, so your changes were not "
+        "saved. Open the route again to see the current stops, then make your changes."
+    )
+    return shared.unchanged_since(seen, version, message)
 
 
 def orders() -> list[tuple[str, str]]:

@@ -15,6 +15,8 @@ from werkzeug.datastructures import MultiDict
 from server.api.schedules.schemas import RuleSchema, ScheduleSchema, ScheduleUpdateSchema
 from server.domain.errors import Invalid
 from server.domain.models import Schedule
+from server.domain.writes import Precondition
+from server.web import forms as shared
 from server.web.forms import Fields, drop_nulls, load, number, typed
 from server.web.schedules.patterns import (
     MAX_STEP,
@@ -34,6 +36,10 @@ SCHEDULE = Fields(
 # An edit never moves a schedule to another route (the API's PATCH refuses route_id).
 EDIT = Fields(tuple(n for n in SCHEDULE.names if n != "route_id"), SCHEDULE.readers)
 RULE = ("rrule", "start_local")
+# What the edit form shows and saves: its version is made of these alone. Pause, resume and end
+# (`paused`, `active`) and the worker making rounds ahead (`materialised_until`, which moves
+# `updated_at`) change nothing the form would write over, so they leave an open form current.
+SHOWN = (*EDIT.names, *RULE, "exdates")
 # The builder's own fields, kept as typed when the form comes back.
 BUILDER = ("shape", "minute", "every", "from_time", "to_time", "starts", "until", "start_time")
 NIGHT = ("22", "0", "2", "4")
@@ -153,7 +159,22 @@ def of_schedule(schedule: Schedule) -> dict[str, Any]:
         **{name: getattr(schedule, name) for name in kept},
         "gap_policy": schedule.gap_policy.value,
         "exdates": list(schedule.exdates),
+        "version": version(schedule),
     }
+
+
+def version(schedule: Schedule) -> str:
+    """The schedule's version as the edit form carries it: a hash of what the form shows."""
+    return shared.fingerprint(ScheduleUpdateSchema(only=SHOWN).dump(schedule))
+
+
+def unchanged_since(seen: str | None) -> Precondition:
+    """Refuse to save over a schedule someone edited after this page was opened."""
+    message = _(
+        "Someone changed this schedule after you opened it, so your changes were not saved. "
+        "Open the schedule again to see its current settings, then make your changes."
+    )
+    return shared.unchanged_since(seen, version, message)
 
 
 def _read(form: MultiDict[str, str], schema: type[ScheduleSchema], spec: Fields) -> dict[str, Any]:

@@ -85,7 +85,9 @@ def update(schedule_id: int):
         tried = _preview(sites.get(db_session(), schedule.site_id), request.form)
         return _page(schedule, typed, tried, status=_status(tried))
     try:
-        schedules.update(db_session(), schedule_id, forms.changes(request.form, schedule))
+        data = forms.changes(request.form, schedule)
+        fresh = forms.unchanged_since(request.form.get("version"))
+        schedules.update(db_session(), schedule_id, data, fresh)
     except errors.DomainError as error:
         db_session().rollback()
         schedule = schedules.get(db_session(), schedule_id)
@@ -100,7 +102,9 @@ STATES = "/schedules/<id:schedule_id>/<any(pause, resume, end, restore):action>"
 
 @page(blp, STATES, methods=["POST"], allowed=MANAGE)
 def change_state(schedule_id: int, action: str):
-    """Pause, resume, end or start again: the API's PATCH of `paused` or `active`."""
+    """Pause, resume, end or start again: the API's PATCH of `paused` or `active`. No version
+    is carried: each button asks for a state, not for a change to a copy, so pressing it after
+    someone else's edit (or the same button) overwrites nothing and is not refused."""
     data, done = ACTIONS[action]
     try:
         schedules.update(db_session(), schedule_id, dict(data))
