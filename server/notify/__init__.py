@@ -1,0 +1,1 @@
+"""Notifications: delivery channels and their retry schedule (the outbox comes later)."""
