@@ -22,6 +22,7 @@ class Vigil:
         self.sessionmaker = make_sessionmaker(self.engine)
         self.blobs = LocalBlobStore(Path(config["PHOTO_DIR"] or instance / "photos"))
         self.photo_limits = photos.Limits(config["MAX_PHOTO_BYTES"], config["MAX_PHOTO_PIXELS"])
+        self.public_url = config["PUBLIC_URL"]  # links in notifications start here
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

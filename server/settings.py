@@ -51,6 +51,8 @@ def defaults() -> dict[str, Any]:
         # Browser origins allowed to call the API (comma-separated, e.g. a web console's);
         # empty: none, the API answers only same-origin pages and non-browser clients.
         "CORS_ORIGINS": "",
+        # Where people reach the console: links in notifications point here.
+        "PUBLIC_URL": "http://127.0.0.1:5000",
     }
 
 

@@ -5,20 +5,25 @@ rolled back, logged and counted, and the stages after it still run and commit.
 """
 
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import httpx
 from sqlalchemy.orm import Session
 
 from server import serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import utcnow
 from server.domain.inspection import overdue
+from server.domain.notify import outbox
 from server.domain.patrol import judging, lone_worker, rounds_ahead, scans
+from server.notify import delivery
 
 log = logging.getLogger("vigil.worker")
 # The evaluator acts for no user; the audit trail names it.
@@ -39,7 +44,11 @@ STAGES = (
     Stage("rounds_judged", judging.judge),
     Stage("guards_silent", lone_worker.watch),
     Stage("inspections_overdue", overdue.check),
+    # After every stage that raises or changes alerts, so their changes go out in this pass.
+    Stage("notifications_planned", outbox.plan),
 )
+# Who holds a claim on outbox rows, for the notification log and lease take-overs.
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @dataclass
@@ -51,6 +60,8 @@ class PassCounts:
     rounds_judged: int = 0
     guards_silent: int = 0
     inspections_overdue: int = 0
+    notifications_planned: int = 0
+    notifications_delivered: int = 0
     failed: list[str] = field(default_factory=list)
 
 
@@ -72,10 +83,29 @@ def sweep(session: Session, now: datetime) -> PassCounts:
     return counts
 
 
-def run_once(vigil: Any) -> PassCounts:
-    """One pass as of now, in a session of its own."""
+def run_once(vigil: Any, send_for: Callable[..., Any] | None = None) -> PassCounts:
+    """One pass as of now, in a session of its own, then the notifications that are due.
+
+    Delivery opens its own short transactions and none while it waits on a receiver.
+    """
     with vigil.sessionmaker() as session:
-        return sweep(session, utcnow())
+        counts = sweep(session, utcnow())
+    if send_for is None:
+        with httpx.Client(trust_env=False) as client:
+            _deliver(vigil, delivery.channels(client), counts)
+    else:
+        _deliver(vigil, send_for, counts)
+    return counts
+
+
+def _deliver(vigil: Any, send_for: Callable[..., Any], counts: PassCounts) -> None:
+    try:
+        counts.notifications_delivered = delivery.deliver(
+            vigil.sessionmaker, send_for, utcnow(), WORKER_ID, public_url=vigil.public_url
+        )
+    except Exception:  # like a failed stage: logged, counted, retried next pass
+        log.exception("stage failed", extra={"stage": "notifications_delivered"})
+        counts.failed.append("notifications_delivered")
 
 
 def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None) -> None:
@@ -84,9 +114,14 @@ def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None
     serving.settle()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with httpx.Client(trust_env=False) as client:  # one pool of connections for the worker's life
+        _loop(vigil, interval, stop, delivery.channels(client))
+
+
+def _loop(vigil: Any, interval: float, stop: threading.Event, send_for: Callable[..., Any]) -> None:
     while not stop.is_set():
         try:
-            counts = run_once(vigil)
+            counts = run_once(vigil, send_for)
             if any(vars(counts).values()):
                 log.info("sweep", extra={"counts": vars(counts)})
         except Exception:  # one bad pass must not end the loop; the next one retries

@@ -20,6 +20,8 @@ MANAGE_USERS = frozenset({Role.ADMIN})
 MANAGE_DEVICES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 READ_AUDIT = frozenset({Role.ADMIN, Role.SUPERVISOR})
 HANDLE_ALERTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+# Where the tenant's alerts are announced: webhooks and group robots, with their secrets.
+MANAGE_NOTIFY = frozenset({Role.ADMIN})
 # The scan log: what handhelds reported, as evidence behind alerts.
 READ_EVENTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # The supervisor console's pages: the daily review of rounds, alerts and plant.

@@ -4,6 +4,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import Session
@@ -14,12 +15,20 @@ from server.domain.models import AuditEvent, Site
 
 # Secrets never enter the trail, not even hashed; nor what other columns already say.
 _HIDDEN = frozenset(
-    {"password_hash", "token_hash", "code_hash", "created_at", "updated_at", "title_args"}
+    {
+        "password_hash",
+        "token_hash",
+        "code_hash",
+        "secrets",
+        "created_at",
+        "updated_at",
+        "title_args",
+    }
 )
 # Fields a reader never sees the values of, whatever an event holds (a password change is
 # recorded as changed, an older row might hold more): secrets and anything derived from them.
 SECRET_FIELDS = frozenset(
-    {"password", "password_hash", "token", "token_hash", "code_hash", "secret"}
+    {"password", "password_hash", "token", "token_hash", "code_hash", "secret", "secrets"}
 )
 
 
@@ -35,10 +44,22 @@ def snapshot(obj: Any) -> dict[str, Any]:
     """The object's column values, JSON-safe, without secrets."""
     mapper = inspect(obj).mapper
     return {
-        attr.key: _plain(getattr(obj, attr.key))
+        attr.key: _shown(attr.key, _plain(getattr(obj, attr.key)))
         for attr in mapper.column_attrs
         if attr.key not in _HIDDEN
     }
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A URL keeps no query values: robots' addresses carry their keys there (WeCom's `key`,
+    DingTalk's `access_token`), and so do many webhook receivers'."""
+    if key != "url" or not isinstance(value, str):
+        return value
+    parts = urlsplit(value)
+    if not parts.query:
+        return value
+    hidden = urlencode([(name, "…") for name, _ in parse_qsl(parts.query, keep_blank_values=True)])
+    return urlunsplit(parts._replace(query=hidden, fragment=""))
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -8,6 +8,9 @@ import httpx
 import pytest
 from aiosmtpd.controller import Controller
 
+from server import migrate
+from server.testing.factories import Factory
+from tests.conftest import make_test_app
 from tests.notify.servers import Receiver, free_port
 
 
@@ -39,3 +42,12 @@ def smtp_server() -> Iterator[Callable[..., Controller]]:
     yield start
     for controller in controllers:
         controller.stop()
+
+
+@pytest.fixture
+def committed(fresh_database_url):
+    """The app's Vigil on a migrated database of its own, and Factory: for what commits."""
+    migrate.upgrade(fresh_database_url)
+    app = make_test_app(fresh_database_url)
+    yield app.extensions["vigil"], Factory
+    app.extensions["vigil"].engine.dispose()

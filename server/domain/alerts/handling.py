@@ -14,9 +14,7 @@ from server.domain.errors import Conflict, DomainError, Invalid, NotFound
 from server.domain.models import Alert, AlertSeverity, AlertState
 
 # Severity sorts by urgency, not by its name: '-severity' puts critical first.
-SEVERITY_RANK = case(
-    {s: rank for rank, s in enumerate(AlertSeverity)}, value=Alert.severity, else_=-1
-)
+SEVERITY_RANK = case({s: s.rank for s in AlertSeverity}, value=Alert.severity, else_=-1)
 SORTABLE = {
     "raised_at": Alert.raised_at,
     "updated_at": Alert.updated_at,

@@ -311,12 +311,10 @@ KINDS: dict[AlertKind, Kind] = {
     ),
 }
 
-_RANK = {S.LOW: 0, S.MEDIUM: 1, S.HIGH: 2, S.CRITICAL: 3}
-
 
 def worst(*severities: AlertSeverity) -> AlertSeverity:
     """The most urgent of these severities."""
-    return max(severities, key=_RANK.__getitem__)
+    return max(severities, key=lambda severity: severity.rank)
 
 
 # What each kind is called where people choose among them (a filter, a report's column).

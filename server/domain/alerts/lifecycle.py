@@ -18,6 +18,8 @@ from server.domain.clock import utcnow
 from server.domain.models import Alert, AlertEntry, AlertSeverity, AlertState
 
 TITLE_MAX = 500  # the column's length
+# Changes people are told of (notify.outbox plans them); an update only when severity rises.
+NOTIFY_ACTIONS = frozenset({"raised", "reopened", "auto_resolved"})
 
 
 @dataclass
@@ -201,9 +203,19 @@ def _insert(session: Session, org_id: int, finding: Finding, now: datetime) -> A
     return alert
 
 
-def entry(alert: Alert, now: datetime, action: str, note: str, user_id: int | None) -> None:
-    """A line of the alert's history, added without reading the rest of it."""
+def entry(
+    alert: Alert,
+    now: datetime,
+    action: str,
+    note: str,
+    user_id: int | None,
+    *,
+    notify: bool = False,
+) -> None:
+    """A line of the alert's history, added without reading the rest of it; a change that
+    matters (or one the caller says does, notify) is queued for notifications with it."""
     line = AlertEntry(
+        to_notify=notify or action in NOTIFY_ACTIONS,
         at=now,
         action=action,
         user_id=user_id,
@@ -229,12 +241,13 @@ def _change(
     state: AlertState | None = None,
 ) -> None:
     before = audit.snapshot(alert)
+    rose = finding.severity is not None and finding.severity.rank > alert.severity.rank
     _describe(alert, finding)
     alert.updated_at = now
     if state is not None:
         alert.state, alert.resolved_at, alert.resolution = state, None, None
         alert.resolved_by = alert.resolution_photo = None
-    entry(alert, now, action, note, None)
+    entry(alert, now, action, note, None, notify=rose)
     audit.record(session, action, alert, audit.diff(before, audit.snapshot(alert)))
 
 

@@ -16,6 +16,13 @@ from server.domain.models.inspections import (
     Reading,
     TemplateVersion,
 )
+from server.domain.models.notify import (
+    EndpointKind,
+    Notification,
+    NotificationAttempt,
+    NotificationState,
+    NotifyEndpoint,
+)
 from server.domain.models.patrol import (
     PatrolRoute,
     Round,
@@ -51,11 +58,16 @@ __all__ = [
     "DeviceEvent",
     "DeviceToken",
     "Duty",
+    "EndpointKind",
     "EnrollmentCode",
     "InspectionRecord",
     "InspectionSchedule",
     "InspectionTemplate",
     "LoginFailure",
+    "Notification",
+    "NotificationAttempt",
+    "NotificationState",
+    "NotifyEndpoint",
     "Organization",
     "PatrolRoute",
     "PersonTag",

@@ -20,6 +20,11 @@ class AlertSeverity(enum.StrEnum):
     HIGH = "high"
     CRITICAL = "critical"
 
+    @property
+    def rank(self) -> int:
+        """Its place from low (0) to critical (3): severities compare by urgency, not name."""
+        return list(AlertSeverity).index(self)
+
 
 class AlertState(enum.StrEnum):
     """The closed loop: raised, seen, rectified."""
@@ -84,6 +89,15 @@ class AlertEntry(Base):
     """A line of an alert's history: what was known or done, when, by whom."""
 
     __tablename__ = "alert_entries"
+    __table_args__ = (
+        # The outbox's queue: the few lines still to plan notifications for, found cheaply.
+        Index(
+            "ix_alert_entries_to_notify",
+            "id",
+            sqlite_where=text("to_notify = 1"),  # as SQLAlchemy writes the test
+            postgresql_where=text("to_notify"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
@@ -93,3 +107,6 @@ class AlertEntry(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     severity: Mapped[AlertSeverity] = mapped_column(str_enum(AlertSeverity, 16))
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # A change that matters (raised, severity up, reopened, auto-resolved) whose notifications
+    # are not planned yet; set in the change's own transaction, cleared by notify.outbox.plan.
+    to_notify: Mapped[bool] = mapped_column(default=False, server_default=false())
