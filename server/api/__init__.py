@@ -25,6 +25,7 @@ from server.api.health import routes as health
 from server.api.inspection_schedules import routes as inspection_schedules
 from server.api.inspection_templates import routes as inspection_templates
 from server.api.inspections import routes as inspections
+from server.api.notify_endpoints import routes as notify_endpoints
 from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
@@ -66,6 +67,7 @@ MODULES = (
     inspection_schedules,
     inspections,
     asset_readings,
+    notify_endpoints,
     audit,
     health,
 )

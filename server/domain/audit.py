@@ -51,13 +51,16 @@ def snapshot(obj: Any) -> dict[str, Any]:
 
 
 def _shown(key: str, value: Any) -> Any:
-    """A URL keeps no query values: robots' addresses carry their keys there (WeCom's `key`,
-    DingTalk's `access_token`), and so do many webhook receivers'."""
-    if key != "url" or not isinstance(value, str):
-        return value
-    parts = urlsplit(value)
+    return redacted_url(value) if key == "url" and isinstance(value, str) else value
+
+
+def redacted_url(url: str) -> str:
+    """A URL with no query values: robots' addresses carry their keys there (WeCom's `key`,
+    DingTalk's `access_token`), and so do many webhook receivers'. The trail and the API both
+    show URLs this way."""
+    parts = urlsplit(url)
     if not parts.query:
-        return value
+        return url
     hidden = urlencode([(name, "…") for name, _ in parse_qsl(parts.query, keep_blank_values=True)])
     return urlunsplit(parts._replace(query=hidden, fragment=""))
 

@@ -19,6 +19,7 @@ from server.domain.actor import Role
 from server.domain.clock import utcnow
 from server.domain.models import (
     Alert,
+    AlertEntry,
     AlertSeverity,
     ApiToken,
     Asset,
@@ -28,10 +29,14 @@ from server.domain.models import (
     Device,
     DeviceEvent,
     DeviceToken,
+    EndpointKind,
     EnrollmentCode,
     InspectionRecord,
     InspectionSchedule,
     InspectionTemplate,
+    Notification,
+    NotificationState,
+    NotifyEndpoint,
     Organization,
     PatrolRoute,
     PersonTag,
@@ -335,6 +340,32 @@ class Factory:
                 title=kw.pop("title", "Round missed"),
                 round_id=found.id,
                 evidence=kw.pop("evidence", {}),
+                **kw,
+            )
+        )
+
+    def notify_endpoint(self, org: Organization, **kw: Any) -> NotifyEndpoint:
+        """A signed webhook of org (at a port nothing listens on)."""
+        kw.setdefault("name", f"Hook {next(_seq)}")
+        kw.setdefault("kind", EndpointKind.WEBHOOK)
+        kw.setdefault("url", "http://127.0.0.1:9/hook?key=K3Y")
+        kw.setdefault("secrets", ["whsec_" + secrets.token_urlsafe(24)])
+        return self._add(NotifyEndpoint(org_id=org.id, **kw))
+
+    def notification(self, alert: Alert, endpoint: NotifyEndpoint, **kw: Any) -> Notification:
+        """An outbox row announcing the alert at endpoint, given up on (dead) unless told."""
+        entry = self._add(
+            AlertEntry(alert_id=alert.id, action="raised", severity=alert.severity, evidence={})
+        )
+        kw.setdefault("state", NotificationState.DEAD)
+        kw.setdefault("attempts", 1)
+        return self._add(
+            Notification(
+                org_id=alert.org_id,
+                alert_id=alert.id,
+                entry_id=entry.id,
+                endpoint_id=endpoint.id,
+                change="raised",
                 **kw,
             )
         )

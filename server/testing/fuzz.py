@@ -60,6 +60,8 @@ REAL_IDS: dict[str, Callable[[Place, World], Any]] = {
     "alert_id": lambda p, w: p.alert.id,
     "template_id": lambda p, w: p.template.id,
     "record_id": lambda p, w: p.inspection.id,
+    "endpoint_id": lambda p, w: p.notify_endpoint.id,
+    "notification_id": lambda p, w: p.notification.id,
     "version": lambda p, w: 1,
     "item_key": lambda p, w: "temperature",
     "sha256": lambda p, w: p.photo,

@@ -31,6 +31,8 @@ class Place:
     spare_template: Any
     inspection_schedule: Any
     inspection: Any
+    notify_endpoint: Any
+    notification: Any
     make_photo: Callable[[], str]
 
     @cached_property
@@ -63,6 +65,8 @@ def build_world(make: Factory, blobs: Any) -> World:
         asset = make.asset(site)
         template, spare = make.template(org), make.template(org)
         make.limit(asset)
+        alert = make.alert(patrol_round)
+        hook = make.notify_endpoint(org)
         places[key] = Place(
             template=template,
             spare_template=spare,
@@ -71,7 +75,9 @@ def build_world(make: Factory, blobs: Any) -> World:
             route=route,
             schedule=schedule,
             round=patrol_round,
-            alert=make.alert(patrol_round),
+            alert=alert,
+            notify_endpoint=hook,
+            notification=make.notification(alert, hook),
             resolved_alert=make.alert(
                 patrol_round, key=f"round_late_start:{patrol_round.id}", state=AlertState.RESOLVED
             ),

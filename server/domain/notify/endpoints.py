@@ -5,17 +5,31 @@ Secrets sign what is sent, so they are stored as given; the audit trail never ho
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from server.domain import access, audit, writes
 from server.domain.actor import current_actor
 from server.domain.errors import Invalid
+from server.domain.listing import name_filter
 from server.domain.models import AlertSeverity, EndpointKind, NotifyEndpoint, Site
 
 MAX_SECRETS = 2  # the current key and, while a rotation overlaps, the one before
 LANGUAGES = ("zh", "en")
 FIELDS = ("site_id", "name", "kind", "url", "secrets", "min_severity", "language")
+SORTABLE = ("name", "kind", "created_at")
+
+
+def list_query(filters: dict[str, Any]) -> Select[Any]:
+    """The actor's tenant's endpoints (admin): by name or inactive ones when asked."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_NOTIFY)
+    stmt = select(NotifyEndpoint).where(NotifyEndpoint.org_id == actor.org_id)
+    if filters.get("q"):
+        stmt = stmt.where(name_filter(filters["q"], NotifyEndpoint.name))
+    if filters.get("active") is not None:
+        stmt = stmt.where(NotifyEndpoint.active == filters["active"])
+    return stmt
 
 
 def get(session: Session, endpoint_id: int) -> NotifyEndpoint:
@@ -37,9 +51,15 @@ def create(session: Session, data: dict[str, Any]) -> NotifyEndpoint:
     return writes.create(session, endpoint, _secrets_noted(endpoint.secrets))
 
 
-def update(session: Session, endpoint_id: int, data: dict[str, Any]) -> NotifyEndpoint:
+def update(
+    session: Session,
+    endpoint_id: int,
+    data: dict[str, Any],
+    precondition: writes.Precondition = None,
+) -> NotifyEndpoint:
     """Change an endpoint's settings; secrets given here replace the old ones."""
     endpoint = get(session, endpoint_id)
+    writes.check(precondition, endpoint)
     changes = {k: v for k, v in data.items() if k in FIELDS}
     current = {k: getattr(endpoint, k) for k in FIELDS}
     _check(session, NotifyEndpoint(org_id=endpoint.org_id, **(current | changes)))

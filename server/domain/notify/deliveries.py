@@ -1,0 +1,70 @@
+"""What came of notifications: each endpoint's delivery log, and sending one again (admins)."""
+
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from server.domain import access, audit, writes
+from server.domain.actor import current_actor
+from server.domain.clock import utcnow
+from server.domain.errors import Conflict
+from server.domain.models import Notification, NotificationAttempt, NotificationState
+from server.domain.notify import endpoints
+
+# A notification a worker will still send (or is sending) cannot be sent again yet.
+UNFINISHED = (NotificationState.PENDING, NotificationState.SENDING)
+
+
+def log_query(session: Session, endpoint_id: int) -> Select[Any]:
+    """An endpoint's attempts, newest first; the endpoint must be the admin's tenant's."""
+    endpoint = endpoints.get(session, endpoint_id)
+    return (
+        select(NotificationAttempt)
+        .where(NotificationAttempt.endpoint_id == endpoint.id)
+        .order_by(NotificationAttempt.at.desc(), NotificationAttempt.id.desc())
+    )
+
+
+def alert_ids(session: Session, attempts: list[NotificationAttempt]) -> dict[int, int]:
+    """{notification id: alert id} for the attempts of a page."""
+    wanted = {a.notification_id for a in attempts}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Notification.id, Notification.alert_id).where(Notification.id.in_(wanted))
+    )
+    return {row.id: row.alert_id for row in rows}
+
+
+def get(session: Session, notification_id: int) -> Notification:
+    """One notification of the actor's tenant, for an admin."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_NOTIFY)
+    stmt = select(Notification).where(
+        Notification.org_id == actor.org_id, Notification.id == notification_id
+    )
+    return access.one_visible(session, stmt, f"notification {notification_id}")
+
+
+def redeliver(session: Session, notification_id: int) -> Notification:
+    """Put a delivered or given-up notification back in the queue, due now.
+
+    Its attempts and idempotency key stay, so a receiver that de-duplicates by webhook-id
+    sees the same message; one still queued or being sent is a conflict.
+    """
+    notification = get(session, notification_id)
+    if notification.state in UNFINISHED:
+        raise Conflict(
+            f"notification {notification_id} is {notification.state.value}: "
+            "it will be sent without being asked",
+            {"state": [notification.state.value]},
+        )
+    before = notification.state.value
+    notification.state = NotificationState.PENDING
+    notification.next_at = utcnow()
+    notification.claimed_until = None
+    notification.claimed_by = None
+    writes.flush(session)
+    audit.record(session, "redeliver", notification, {"state": [before, "pending"]})
+    return notification
