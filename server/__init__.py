@@ -9,6 +9,7 @@ from server import logs, settings
 from server.db import make_engine, make_sessionmaker
 from server.domain import photos
 from server.domain.registry import passwords, signing
+from server.notify.channels.email import SmtpSettings
 from server.storage import LocalBlobStore
 
 
@@ -23,6 +24,18 @@ class Vigil:
         self.blobs = LocalBlobStore(Path(config["PHOTO_DIR"] or instance / "photos"))
         self.photo_limits = photos.Limits(config["MAX_PHOTO_BYTES"], config["MAX_PHOTO_PIXELS"])
         self.public_url = config["PUBLIC_URL"]  # links in notifications start here
+        self.smtp = (
+            SmtpSettings(
+                config["SMTP_HOST"],
+                config["SMTP_PORT"],
+                config["SMTP_SENDER"],
+                starttls=bool(config["SMTP_STARTTLS"]),
+                username=config["SMTP_USERNAME"] or None,
+                password=config["SMTP_PASSWORD"] or None,
+            )
+            if config["SMTP_HOST"]
+            else None
+        )
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

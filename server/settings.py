@@ -53,6 +53,13 @@ def defaults() -> dict[str, Any]:
         "CORS_ORIGINS": "",
         # Where people reach the console: links in notifications point here.
         "PUBLIC_URL": "http://127.0.0.1:5000",
+        # Where notification e-mail is handed over; empty: people are told by endpoints only.
+        "SMTP_HOST": "",
+        "SMTP_PORT": 587,
+        "SMTP_SENDER": "vigil@localhost",
+        "SMTP_STARTTLS": 1,
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
     }
 
 
@@ -71,6 +78,8 @@ _INTEGERS = {
     "SQLITE_BUSY_TIMEOUT_MS",
     "MAX_PHOTO_BYTES",
     "MAX_PHOTO_PIXELS",
+    "SMTP_PORT",
+    "SMTP_STARTTLS",
 }
 
 

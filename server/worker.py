@@ -21,7 +21,7 @@ from server import serving
 from server.domain.actor import Actor, Role, reset_actor, set_actor
 from server.domain.clock import utcnow
 from server.domain.inspection import overdue
-from server.domain.notify import outbox
+from server.domain.notify import digest, escalate, outbox
 from server.domain.patrol import judging, lone_worker, rounds_ahead, scans
 from server.notify import delivery
 
@@ -46,6 +46,9 @@ STAGES = (
     Stage("inspections_overdue", overdue.check),
     # After every stage that raises or changes alerts, so their changes go out in this pass.
     Stage("notifications_planned", outbox.plan),
+    # After planning, so a raise's ladder tells its first rung in this same pass.
+    Stage("escalations", escalate.climb),
+    Stage("digests", digest.make),
 )
 # Who holds a claim on outbox rows, for the notification log and lease take-overs.
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -61,6 +64,8 @@ class PassCounts:
     guards_silent: int = 0
     inspections_overdue: int = 0
     notifications_planned: int = 0
+    escalations: int = 0
+    digests: int = 0
     notifications_delivered: int = 0
     failed: list[str] = field(default_factory=list)
 
@@ -92,7 +97,7 @@ def run_once(vigil: Any, send_for: Callable[..., Any] | None = None) -> PassCoun
         counts = sweep(session, utcnow())
     if send_for is None:
         with httpx.Client(trust_env=False) as client:
-            _deliver(vigil, delivery.channels(client), counts)
+            _deliver(vigil, delivery.channels(client, vigil.smtp), counts)
     else:
         _deliver(vigil, send_for, counts)
     return counts
@@ -115,7 +120,7 @@ def run_forever(vigil: Any, interval: float, stop: threading.Event | None = None
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with httpx.Client(trust_env=False) as client:  # one pool of connections for the worker's life
-        _loop(vigil, interval, stop, delivery.channels(client))
+        _loop(vigil, interval, stop, delivery.channels(client, vigil.smtp))
 
 
 def _loop(vigil: Any, interval: float, stop: threading.Event, send_for: Callable[..., Any]) -> None:

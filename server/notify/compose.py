@@ -1,12 +1,32 @@
-"""What a notification says: an alert's change told in the endpoint's language."""
+"""What a notification says: one alert's change, a group of them, or a person's daily digest,
+told in the recipient's language, as Markdown text (robots, webhooks) and HTML (e-mail)."""
 
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, lazyload
+
+from server.domain.actor import Role
 from server.domain.alerts.kinds import AlertKind
 from server.domain.alerts.titles import render
-from server.domain.models import Alert, Notification, NotifyEndpoint, Site
+from server.domain.models import (
+    Alert,
+    AlertState,
+    Notification,
+    NotificationState,
+    NotifyEndpoint,
+    NotifyPreference,
+    Site,
+    User,
+)
 from server.notify.channels import Message
+from server.notify.target import EMAIL, Target
 
 # What happened, as a reader is told it.
 CHANGES = {
@@ -14,6 +34,8 @@ CHANGES = {
     "severity_up": ("Alert escalated", "告警升级"),
     "reopened": ("Alert reopened", "告警重新打开"),
     "auto_resolved": ("Alert cleared", "告警已自动解除"),
+    "unacknowledged": ("Still not acknowledged", "告警仍未确认"),
+    "overdue": ("Rectification overdue", "整改已逾期"),
 }
 SEVERITIES = {"low": ("low", "低"), "medium": ("medium", "中"), "high": ("high", "高")}
 SEVERITIES["critical"] = ("critical", "严重")
@@ -21,7 +43,34 @@ LABELS = {
     "site": ("Site", "站点"),
     "severity": ("Severity", "级别"),
     "raised": ("Raised", "发生时间"),
+    "due": ("Rectify by", "整改期限"),
+    "group": ("{n} alerts at {site}", "{site}：{n} 条告警"),
+    "digest": ("Vigil daily digest: {n} alerts", "Vigil 每日汇总：{n} 条告警"),
+    "held": ("Held during your quiet hours", "免打扰时段内暂缓的通知"),
+    "open": ("Still open at your sites", "您负责站点仍未处理的告警"),
+    "more": ("and {n} more", "另有 {n} 条"),
 }
+DIGEST_OPEN_MAX = 50  # open alerts listed in a digest; the count says how many more
+
+
+@dataclass
+class Batch:
+    """Rows that go as one message to one recipient, and what the message needs of them."""
+
+    key: int  # the row whose id keys the message (webhook-id, Message-ID)
+    rows: list[Notification]
+    target: Target
+    language: str
+    public_url: str
+    alerts: dict[int, Alert] = field(default_factory=dict)
+    sites: dict[int, Site] = field(default_factory=dict)
+    held: list[Notification] = field(default_factory=list)  # a digest's rows
+    open: list[Alert] = field(default_factory=list)  # a digest's still-open alerts
+    open_count: int = 0
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(row.id for row in self.rows)
 
 
 def _say(words: tuple[str, str], language: str) -> str:
@@ -47,36 +96,238 @@ def link(public_url: str, alert_id: int) -> str:
     return f"{public_url.rstrip('/')}/console/alerts/{alert_id}"
 
 
-def compose(
-    notification: Notification, alert: Alert, site: Site, endpoint: NotifyEndpoint, public_url: str
-) -> Message:
-    """The message for one outbox row, keyed by the row so every retry carries the same key."""
-    language = endpoint.language
-    change = notification.change
-    raised = local_time(alert.raised_at, site.timezone)
+def load(session: Session, rows: Sequence[Notification], public_url: str, most: int) -> list[Batch]:
+    """The claimed rows as messages: a batch sent before stays one; fresh rows for one
+    recipient and site go together (at most `most` alerts each); a digest goes alone."""
+    alert_ids = {row.alert_id for row in rows if row.alert_id is not None}
+    alerts = {
+        alert.id: alert
+        for alert in session.scalars(
+            select(Alert).options(lazyload(Alert.history)).where(Alert.id.in_(alert_ids))
+        )
+    }
+    endpoints = {
+        e.id: e
+        for e in session.scalars(
+            select(NotifyEndpoint).where(
+                NotifyEndpoint.id.in_({r.endpoint_id for r in rows if r.endpoint_id})
+            )
+        )
+    }
+    people = {
+        p.user_id: p
+        for p in session.scalars(
+            select(NotifyPreference).where(
+                NotifyPreference.user_id.in_({r.user_id for r in rows if r.user_id})
+            )
+        )
+    }
+    site_ids = {alert.site_id for alert in alerts.values()}
+    sites = {s.id: s for s in session.scalars(select(Site).where(Site.id.in_(site_ids)))}
+    groups: dict[Any, list[Notification]] = defaultdict(list)
+    for row in sorted(rows, key=lambda r: r.id):
+        if row.batch_id is not None:
+            groups[("batch", row.batch_id)].append(row)
+        elif row.alert_id is None or row.attempts > 0:
+            groups[("alone", row.id)].append(row)
+        else:
+            groups[("fresh", row.endpoint_id, row.user_id, row.site_id)].append(row)
+    batches: list[Batch] = []
+    for group_key, members in groups.items():
+        parts = [members] if group_key[0] != "fresh" else list(_chunks(members, most))
+        for part in parts:
+            first = part[0]
+            if first.endpoint_id is not None:
+                endpoint = endpoints[first.endpoint_id]
+                target = Target(
+                    endpoint.kind.value,
+                    endpoint.url,
+                    tuple(endpoint.secrets),
+                    endpoint_id=endpoint.id,
+                )
+                language = endpoint.language
+            else:
+                person = people.get(first.user_id)  # type: ignore[arg-type]
+                address = person.email if person is not None and person.email else ""
+                target = Target(EMAIL, address, user_id=first.user_id)
+                language = person.language if person is not None else "zh"
+            key = group_key[1] if group_key[0] == "batch" else first.id
+            batch = Batch(key, part, target, language, public_url)
+            batch.alerts = {r.alert_id: alerts[r.alert_id] for r in part if r.alert_id}
+            batch.sites = sites
+            if first.alert_id is None:
+                _digest_contents(session, batch, first)
+            batches.append(batch)
+    return batches
+
+
+def _chunks(rows: list[Notification], size: int) -> Iterator[list[Notification]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _digest_contents(session: Session, batch: Batch, digest: Notification) -> None:
+    """A digest tells what was held for it, and the alerts still open at the person's sites."""
+    batch.held = list(
+        session.scalars(
+            select(Notification)
+            .where(
+                Notification.batch_id == digest.id,
+                Notification.state == NotificationState.DIGESTED,
+            )
+            .order_by(Notification.id)
+        )
+    )
+    user = session.get(User, digest.user_id)
+    stmt = select(Alert).options(lazyload(Alert.history))
+    stmt = stmt.where(Alert.org_id == digest.org_id, Alert.state != AlertState.RESOLVED)
+    if user is not None and user.role is not Role.ADMIN:
+        stmt = stmt.where(Alert.site_id.in_(user.site_ids))
+    found = list(session.scalars(stmt.order_by(Alert.raised_at.desc()).limit(DIGEST_OPEN_MAX + 1)))
+    batch.open_count = len(found)
+    batch.open = found[:DIGEST_OPEN_MAX]
+    ids = {row.alert_id for row in batch.held if row.alert_id is not None}
+    ids |= {alert.id for alert in batch.open}
+    batch.alerts = {
+        alert.id: alert
+        for alert in session.scalars(
+            select(Alert).options(lazyload(Alert.history)).where(Alert.id.in_(ids))
+        )
+    }
+    batch.sites = {
+        site.id: site
+        for site in session.scalars(
+            select(Site).where(Site.id.in_({a.site_id for a in batch.alerts.values()}))
+        )
+    }
+
+
+def compose(batch: Batch, now: datetime) -> Message:
+    """The message for a batch, keyed by its first row so every retry carries the same key."""
+    if batch.rows[0].alert_id is None:
+        return _digest(batch)
+    if len(batch.rows) == 1:
+        return _one(batch, batch.rows[0])
+    return _group(batch)
+
+
+def _line(batch: Batch, alert: Alert) -> tuple[str, str]:
+    """One alert as a list item: Markdown and HTML."""
+    language = batch.language
+    site = batch.sites[alert.site_id]
     severity = _say(SEVERITIES[alert.severity], language)
+    when = local_time(alert.raised_at, site.timezone)
+    url = link(batch.public_url, alert.id)
+    text = f"- [{severity}] {title(alert, language)} · {site.name} · {when} · {url}"
+    html = (
+        f'<li>[{escape(severity)}] <a href="{escape(url)}">{escape(title(alert, language))}</a>'
+        f" · {escape(site.name)} · {escape(when)}</li>"
+    )
+    return text, html
+
+
+def _one(batch: Batch, row: Notification) -> Message:
+    language = batch.language
+    alert = batch.alerts[row.alert_id]  # type: ignore[index]
+    site = batch.sites[alert.site_id]
+    raised = local_time(alert.raised_at, site.timezone)
     colon = _say((": ", "："), language)
-    lines = [
-        f"**{_say(CHANGES.get(change, (change, change)), language)}**",
-        f"{_say(LABELS['site'], language)}{colon}{site.name}",
-        f"{_say(LABELS['severity'], language)}{colon}{severity}",
-        f"{_say(LABELS['raised'], language)}{colon}{raised}",
+    heading = _say(CHANGES.get(row.change, (row.change, row.change)), language)
+    pairs = [
+        (_say(LABELS["site"], language), site.name),
+        (_say(LABELS["severity"], language), _say(SEVERITIES[alert.severity], language)),
+        (_say(LABELS["raised"], language), raised),
     ]
+    if alert.due_at is not None and row.change in ("overdue", "unacknowledged", "raised"):
+        pairs.append((_say(LABELS["due"], language), local_time(alert.due_at, site.timezone)))
+    text = "\n\n".join([f"**{heading}**", *(f"{k}{colon}{v}" for k, v in pairs)])
+    url = link(batch.public_url, alert.id)
+    html = (
+        f"<p><strong>{escape(heading)}</strong></p><p>{escape(title(alert, language))}</p><ul>"
+        + "".join(f"<li>{escape(k)}{escape(colon)}{escape(v)}</li>" for k, v in pairs)
+        + f'</ul><p><a href="{escape(url)}">{escape(url)}</a></p>'
+    )
     return Message(
-        idempotency_key=notification.key,
-        change=change,
+        idempotency_key=f"vigil-n{batch.key}",
+        change=row.change,
         title=title(alert, language),
-        text="\n\n".join(lines),
-        link=link(public_url, alert.id),
+        text=text,
+        link=url,
+        facts={**_facts(alert, site), "step": row.step},
+        html=html,
+    )
+
+
+def _group(batch: Batch) -> Message:
+    language = batch.language
+    first = batch.alerts[batch.rows[0].alert_id]  # type: ignore[index]
+    site = batch.sites[first.site_id]
+    changes = {row.change for row in batch.rows}
+    change = changes.pop() if len(changes) == 1 else "grouped"
+    heading = _say(CHANGES.get(change, ("Alerts", "告警")), language)
+    alerts = [batch.alerts[row.alert_id] for row in batch.rows]  # type: ignore[index]
+    lines = [_line(batch, alert) for alert in alerts]
+    name = _say(LABELS["group"], language).format(n=len(alerts), site=site.name)
+    url = f"{batch.public_url.rstrip('/')}/console/alerts?site_id={site.id}"
+    return Message(
+        idempotency_key=f"vigil-n{batch.key}",
+        change=change,
+        title=f"{heading} · {name}",
+        text="\n".join([f"**{heading}**", "", *(text for text, _ in lines)]),
+        link=url,
         facts={
-            "alert_id": alert.id,
-            "kind": alert.kind,
-            "severity": str(alert.severity),
-            "state": str(alert.state),
             "site_id": site.id,
             "site": site.name,
-            "raised_at": alert.raised_at.isoformat(),
-            "raised_local": raised,
-            "step": notification.step,
+            "alerts": [_facts(alert, site) for alert in alerts],
         },
+        html=f"<p><strong>{escape(heading)}</strong></p><ul>"
+        + "".join(html for _, html in lines)
+        + "</ul>",
     )
+
+
+def _digest(batch: Batch) -> Message:
+    language = batch.language
+    held = [batch.alerts[r.alert_id] for r in batch.held if r.alert_id in batch.alerts]
+    held = list({alert.id: alert for alert in held}.values())
+    count = len(held) + batch.open_count
+    text: list[str] = []
+    html: list[str] = []
+    for label, alerts, total in (
+        ("held", held, len(held)),
+        ("open", batch.open, batch.open_count),
+    ):
+        if not alerts:
+            continue
+        lines = [_line(batch, alert) for alert in alerts]
+        heading = f"{_say(LABELS[label], language)} ({total})"
+        text += [f"**{heading}**", "", *(t for t, _ in lines), ""]
+        html += [f"<h3>{escape(heading)}</h3><ul>", *(h for _, h in lines), "</ul>"]
+        if total > len(alerts):
+            more = _say(LABELS["more"], language).format(n=total - len(alerts))
+            text.append(more)
+            html.append(f"<p>{escape(more)}</p>")
+    url = f"{batch.public_url.rstrip('/')}/console/alerts"
+    return Message(
+        idempotency_key=f"vigil-n{batch.key}",
+        change="digest",
+        title=_say(LABELS["digest"], language).format(n=count),
+        text="\n".join(text).strip(),
+        link=url,
+        facts={"held": [a.id for a in held], "open": [a.id for a in batch.open]},
+        html="".join(html),
+    )
+
+
+def _facts(alert: Alert, site: Site) -> dict[str, Any]:
+    return {
+        "alert_id": alert.id,
+        "kind": alert.kind,
+        "severity": str(alert.severity),
+        "state": str(alert.state),
+        "site_id": site.id,
+        "site": site.name,
+        "raised_at": alert.raised_at.isoformat(),
+        "raised_local": local_time(alert.raised_at, site.timezone),
+        "due_at": alert.due_at.isoformat() if alert.due_at else None,
+    }

@@ -4,11 +4,16 @@ A claim is a lease: a worker that dies mid-send leaves its rows in `sending` unt
 runs out, then another worker sends them again under the same idempotency key (webhook-id),
 so a receiver that de-duplicates sees each notification once. Claims skip rows another
 worker holds (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer at a time).
+
+Rows for one recipient and one site claimed together go as one message that lists them (a
+batch, keyed by its first row), and a claim takes with them what waits for the same
+recipient and site within the grouping wait. A row whose alert was acknowledged (a ladder
+rung) or resolved (anything but the news that it cleared) is cancelled instead of sent.
 """
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,56 +23,56 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.domain.models import (
     Alert,
+    AlertState,
     EndpointKind,
     Notification,
     NotificationAttempt,
     NotificationState,
-    NotifyEndpoint,
-    Site,
 )
+from server.domain.notify.outbox import GROUP_WAIT
 from server.notify import retry
 from server.notify.channels import Channel, Message, Outcome
+from server.notify.channels.email import EmailChannel, SmtpSettings
 from server.notify.channels.robots import DingTalkRobot, WeComRobot
 from server.notify.channels.webhook import WebhookChannel
-from server.notify.compose import compose
+from server.notify.compose import compose, load
+from server.notify.target import EMAIL, Target
 
 log = logging.getLogger("vigil.notify")
 TIMEOUT = 10.0  # seconds a receiver has to answer
 CLAIM = 10  # rows per claim: CLAIM x TIMEOUT stays well inside the lease
+GROUP_MAX = 50  # alerts listed in one message; more go in the next
 LEASE = timedelta(minutes=2)
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a channel needs of an endpoint, read while the claim's transaction was open."""
-
-    id: int
-    kind: EndpointKind
-    url: str
-    secrets: tuple[str, ...]
+ENDS = frozenset({"auto_resolved"})  # still told once the alert is resolved
 
 
 @dataclass(frozen=True)
 class Job:
-    """One claimed row: what to send, where, and what the retry schedule needs."""
+    """One message: the rows it tells, where it goes, what the retry schedule needs."""
 
-    notification_id: int
+    key: int  # the batch's first row: its idempotency key
+    ids: tuple[int, ...]
     attempt: int
     first_at: datetime
+    lease: datetime  # the claim's lease, which marks the rows as this claim's
     target: Target
     message: Message
 
 
-def channels(client: httpx.Client) -> Callable[[Target], Channel]:
-    """send_for: the channel for an endpoint, every one sharing the worker's HTTP client."""
+def channels(client: httpx.Client, smtp: SmtpSettings | None = None) -> Callable[[Target], Channel]:
+    """send_for: the channel for a target, every one sharing the worker's HTTP client."""
 
     def send_for(target: Target) -> Channel:
-        if target.kind is EndpointKind.WEBHOOK:
-            return WebhookChannel(target.url, target.secrets, client, timeout=TIMEOUT)
-        if target.kind is EndpointKind.WECOM:
-            return WeComRobot(target.url, client, timeout=TIMEOUT)
+        if target.kind == EMAIL:
+            if smtp is None:
+                raise LookupError("no SMTP server is configured (VIGIL_SMTP_HOST)")
+            return EmailChannel(smtp, target.address)
+        if target.kind == EndpointKind.WEBHOOK:
+            return WebhookChannel(target.address, target.secrets, client, timeout=TIMEOUT)
+        if target.kind == EndpointKind.WECOM:
+            return WeComRobot(target.address, client, timeout=TIMEOUT)
         secret = target.secrets[-1] if target.secrets else None
-        return DingTalkRobot(target.url, client, secret=secret, timeout=TIMEOUT)
+        return DingTalkRobot(target.address, client, secret=secret, timeout=TIMEOUT)
 
     return send_for
 
@@ -82,7 +87,7 @@ def deliver(
     public_url: str,
     rng: random.Random | None = None,
 ) -> int:
-    """Send what is due as of now, at most limit rows; how many were delivered."""
+    """Send what is due as of now, at most limit messages; how many were delivered."""
     rng = rng or random.SystemRandom()
     delivered = 0
     taken = 0
@@ -91,130 +96,213 @@ def deliver(
         if not jobs:
             break
         taken += len(jobs)
-        for job in jobs:
-            outcome = send(send_for, job)
-            record(sessions, job, outcome, now, worker_id, rng)
-            delivered += outcome.delivered
+        outcomes = [send(send_for, job) for job in jobs]
+        record(sessions, list(zip(jobs, outcomes, strict=True)), now, worker_id, rng)
+        delivered += sum(outcome.delivered for outcome in outcomes)
     return delivered
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    return or_(
+        and_(Notification.state == NotificationState.PENDING, Notification.next_at <= now),
+        and_(Notification.state == NotificationState.SENDING, Notification.claimed_until < now),
+    )
+
+
+def _same(row: Notification):  # type: ignore[no-untyped-def]
+    """Rows waiting for the same recipient about the same site."""
+    return and_(
+        Notification.endpoint_id.is_(None)
+        if row.endpoint_id is None
+        else Notification.endpoint_id == row.endpoint_id,
+        Notification.user_id.is_(None)
+        if row.user_id is None
+        else Notification.user_id == row.user_id,
+        Notification.site_id == row.site_id,
+        Notification.alert_id.is_not(None),
+    )
 
 
 def claim(
     sessions: sessionmaker[Session], now: datetime, worker_id: str, limit: int, public_url: str
 ) -> list[Job]:
-    """Take up to limit due rows (or rows whose worker's lease ran out) and commit the claim."""
-    due = or_(
-        and_(Notification.state == NotificationState.PENDING, Notification.next_at <= now),
-        and_(Notification.state == NotificationState.SENDING, Notification.claimed_until < now),
-    )
+    """Take up to limit due messages (or those whose worker's lease ran out), commit the claim."""
+    lease = now + LEASE
     with sessions() as session, session.begin():
         # Chosen and locked first, then marked: PostgreSQL may rescan a LIMIT subquery inside
         # an UPDATE and take more rows than asked. SQLite's writer holds its lock from BEGIN.
-        free = session.scalars(
-            select(Notification.id)
-            .where(due)
+        leaders = session.scalars(
+            select(Notification)
+            .where(_due(now))
             .order_by(Notification.next_at, Notification.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         ).all()
-        if not free:
+        if not leaders:
             return []
-        ids = session.scalars(
-            update(Notification)
-            .where(Notification.id.in_(free), due)
-            .values(
+        taken = {row.id: row for row in leaders}
+        for row in leaders:
+            more = _more(row, now)
+            if more is None:
+                continue
+            for extra in session.scalars(
+                select(Notification)
+                .where(more, Notification.id.not_in(list(taken)))
+                .order_by(Notification.id)
+                .limit(GROUP_MAX)
+                .with_for_update(skip_locked=True)
+            ):
+                taken[extra.id] = extra
+        rows = _live(session, list(taken.values()))
+        jobs: list[Job] = []
+        for batch in load(session, rows, public_url, GROUP_MAX):
+            _mark(
+                session,
+                batch.ids,
                 state=NotificationState.SENDING,
                 claimed_by=worker_id,
-                claimed_until=now + LEASE,
+                claimed_until=lease,
                 attempts=Notification.attempts + 1,
+                batch_id=None if batch.ids == (batch.key,) else batch.key,
             )
-            .returning(Notification.id)
-            .execution_options(synchronize_session=False)
-        ).all()
-        if not ids:
-            return []
-        rows = session.execute(
-            select(Notification, Alert, Site, NotifyEndpoint)
-            .join(Alert, Alert.id == Notification.alert_id)
-            .join(Site, Site.id == Alert.site_id)
-            .join(NotifyEndpoint, NotifyEndpoint.id == Notification.endpoint_id)
-            .where(Notification.id.in_(ids))
-            .order_by(Notification.next_at, Notification.id)
-        ).all()
-        return [
-            Job(
-                notification.id,
-                notification.attempts,
-                notification.first_at,
-                Target(endpoint.id, endpoint.kind, endpoint.url, tuple(endpoint.secrets)),
-                compose(notification, alert, site, endpoint, public_url),
+            jobs.append(
+                Job(
+                    batch.key,
+                    batch.ids,
+                    max(row.attempts for row in batch.rows) + 1,
+                    min(row.first_at for row in batch.rows),
+                    lease,
+                    batch.target,
+                    compose(batch, now),
+                )
             )
-            for notification, alert, site, endpoint in rows
-        ]
+        return jobs
+
+
+def _more(row: Notification, now: datetime):  # type: ignore[no-untyped-def]
+    """What goes in one message with a claimed row: the rest of its batch when it was sent
+    in one before (a retry, a take-over), else fresh rows for its recipient and site that
+    would come due within the grouping wait; None for a digest or a row sent alone before."""
+    if row.batch_id is not None:
+        return (Notification.batch_id == row.batch_id) & _due(now)
+    if row.alert_id is None or row.attempts > 0:
+        return None
+    return _same(row) & (
+        (Notification.state == NotificationState.PENDING)
+        & (Notification.next_at <= now + GROUP_WAIT)
+        & (Notification.attempts == 0)
+        & Notification.batch_id.is_(None)
+    )
+
+
+def _live(session: Session, rows: list[Notification]) -> list[Notification]:
+    """Rows still worth sending; the rest are cancelled. Acknowledged: the ladder's later
+    rungs are moot. Resolved: everything but the news that the alert cleared."""
+    alert_ids = {row.alert_id for row in rows if row.alert_id is not None}
+    states: dict[int, AlertState] = {
+        alert_id: state
+        for alert_id, state in session.execute(
+            select(Alert.id, Alert.state).where(Alert.id.in_(alert_ids))
+        )
+    }
+    stopped = [
+        row.id
+        for row in rows
+        if row.alert_id is not None
+        and (
+            (states[row.alert_id] is AlertState.RESOLVED and row.change not in ENDS)
+            or (states[row.alert_id] is AlertState.ACKNOWLEDGED and row.change == "unacknowledged")
+        )
+    ]
+    if stopped:
+        _mark(
+            session, stopped, state=NotificationState.CANCELLED, claimed_by=None, claimed_until=None
+        )
+    return [row for row in rows if row.id not in stopped]
+
+
+def _mark(session: Session, ids: Sequence[int], **values: object) -> None:
+    session.execute(
+        update(Notification)
+        .where(Notification.id.in_(ids))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def send(send_for: Callable[[Target], Channel], job: Job) -> Outcome:
-    """One try; an endpoint that cannot be used (a webhook with no key) is a final failure."""
+    """One try; a target that cannot be used (no SMTP, a webhook with no key) is final."""
     try:
         return send_for(job.target).send(job.message)
-    except Exception as error:  # channels report failures; this is a broken endpoint or a bug
-        log.exception("notification not sent", extra={"notification_id": job.notification_id})
-        return Outcome.failed(retryable=False, status=None, latency_ms=0, error=repr(error))
+    except Exception as error:  # channels report failures; this is a broken target or a bug
+        log.warning(
+            "notification not sent", extra={"notification_id": job.key, "error": repr(error)}
+        )
+        return Outcome.failed(retryable=False, status=None, latency_ms=0, error=str(error))
 
 
 def record(
     sessions: sessionmaker[Session],
-    job: Job,
-    outcome: Outcome,
+    done: list[tuple[Job, Outcome]],
     now: datetime,
     worker_id: str,
     rng: random.Random,
 ) -> None:
-    """Log the attempt, then the row's next state: delivered, due again later, or dead."""
-    values: dict[str, object] = {"claimed_until": None, "claimed_by": None}
-    if outcome.delivered:
-        values |= {"state": NotificationState.DELIVERED, "delivered_at": now, "last_error": None}
-    else:
-        again = None
-        if outcome.retryable:
-            again = retry.next_attempt(
-                job.attempt, job.first_at, now, rng, retry_after=outcome.retry_after
-            )
-        state = NotificationState.DEAD if again is None else NotificationState.PENDING
-        values |= {"state": state, "last_error": outcome.error}
-        if again is not None:
-            values["next_at"] = again
+    """Log each attempt, then each row's next state: delivered, due again later, or dead."""
     with sessions() as session, session.begin():
-        session.add(
-            NotificationAttempt(
-                notification_id=job.notification_id,
-                endpoint_id=job.target.id,
-                at=now,
-                delivered=outcome.delivered,
-                status=outcome.status,
-                latency_ms=outcome.latency_ms,
-                excerpt=outcome.excerpt,
-                error=outcome.error,
+        for job, outcome in done:
+            values: dict[str, object] = {"claimed_until": None, "claimed_by": None}
+            if outcome.delivered:
+                values |= {
+                    "state": NotificationState.DELIVERED,
+                    "delivered_at": now,
+                    "last_error": None,
+                }
+            else:
+                again = None
+                if outcome.retryable:
+                    again = retry.next_attempt(
+                        job.attempt, job.first_at, now, rng, retry_after=outcome.retry_after
+                    )
+                state = NotificationState.DEAD if again is None else NotificationState.PENDING
+                values |= {"state": state, "last_error": outcome.error}
+                if again is not None:
+                    values["next_at"] = again
+            session.add_all(
+                NotificationAttempt(
+                    notification_id=notification_id,
+                    endpoint_id=job.target.endpoint_id,
+                    user_id=job.target.user_id,
+                    at=now,
+                    delivered=outcome.delivered,
+                    status=outcome.status,
+                    latency_ms=outcome.latency_ms,
+                    excerpt=outcome.excerpt,
+                    error=outcome.error,
+                )
+                for notification_id in job.ids
             )
-        )
-        # Only while the claim is still ours: a worker that took over after the lease decides.
-        session.execute(
-            update(Notification)
-            .where(
-                Notification.id == job.notification_id,
-                Notification.claimed_by == worker_id,
-                Notification.attempts == job.attempt,
-                Notification.state == NotificationState.SENDING,
+            # Only while the claim is still ours: a worker that took over after the lease decides.
+            session.execute(
+                update(Notification)
+                .where(
+                    Notification.id.in_(job.ids),
+                    Notification.claimed_by == worker_id,
+                    Notification.claimed_until == job.lease,
+                    Notification.state == NotificationState.SENDING,
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
             )
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-    if not outcome.delivered:
-        log.warning(
-            "notification not delivered",
-            extra={
-                "notification_id": job.notification_id,
-                "endpoint_id": job.target.id,
-                "status": outcome.status,
-                "error": outcome.error,
-            },
-        )
+    for job, outcome in done:
+        if not outcome.delivered:
+            log.warning(
+                "notification not delivered",
+                extra={
+                    "notification_id": job.key,
+                    "endpoint_id": job.target.endpoint_id,
+                    "user_id": job.target.user_id,
+                    "status": outcome.status,
+                    "error": outcome.error,
+                },
+            )

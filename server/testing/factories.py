@@ -365,6 +365,9 @@ class Factory:
                 alert_id=alert.id,
                 entry_id=entry.id,
                 endpoint_id=endpoint.id,
+                site_id=alert.site_id,
+                severity=alert.severity,
+                dedupe=f"a{entry.id}.s0.e{endpoint.id}",
                 change="raised",
                 **kw,
             )

@@ -59,9 +59,10 @@ def as_evaluator() -> Iterator[None]:
 
 
 def finding(
-    site: Site, n: int = 1, severity: AlertSeverity = AlertSeverity.MEDIUM, **evidence: Any
+    site: Site, n: int = 1, severity: AlertSeverity = AlertSeverity.HIGH, **evidence: Any
 ) -> lifecycle.Finding:
-    """The n-th overdue check at site, found with this severity and evidence."""
+    """The n-th overdue check at site, found with this severity (high: told at once, without
+    the grouping wait of low and medium news) and evidence."""
     return lifecycle.Finding(
         key=AlertKey.of(AlertKind.INSPECTION_OVERDUE, n, "2026-12-01T01:00:00+00:00"),
         title_args=TITLE_ARGS,

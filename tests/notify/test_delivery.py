@@ -168,12 +168,11 @@ def test_the_worker_plans_and_delivers_in_one_pass(committed, receiver):
     assert server.received[0].json()["data"]["link"].startswith("http://127.0.0.1:5000/")
 
 
-def test_a_claim_takes_no_more_rows_than_asked(db, make, app):
+def test_a_claim_takes_no_more_messages_than_asked(db, make, app):
     org = make.org()
-    site = make.site(org)
     endpoint(db, org, "http://127.0.0.1:9/hook")
     for n in range(3):
-        found(db, site, n)
+        found(db, make.site(org), n)  # three sites: three messages
     outbox.plan(db, NOW)
     sessions = app.extensions["vigil"].sessionmaker
     jobs = delivery.claim(sessions, NOW, "w1", 2, PUBLIC_URL)

@@ -36,13 +36,13 @@ with httpx.Client(trust_env=False) as client:
 
 
 def planned(vigil, make, url, secret, alerts):
-    """alerts alerts at one site, each planned for one webhook, committed."""
+    """alerts alerts, each at a site of its own (so each is a message of its own rather than
+    one group), planned for one webhook, committed."""
     with vigil.sessionmaker() as session:
         org = make(session).org()
-        site = make(session).site(org)
         endpoint(session, org, url, secrets=[secret])
         for n in range(alerts):
-            found(session, site, n)
+            found(session, make(session).site(org), n)
         assert outbox.plan(session, NOW) == alerts
         session.commit()
 

@@ -18,10 +18,13 @@ from server.domain.models.inspections import (
 )
 from server.domain.models.notify import (
     EndpointKind,
+    Escalation,
+    EscalationPolicy,
     Notification,
     NotificationAttempt,
     NotificationState,
     NotifyEndpoint,
+    NotifyPreference,
 )
 from server.domain.models.patrol import (
     PatrolRoute,
@@ -60,6 +63,8 @@ __all__ = [
     "Duty",
     "EndpointKind",
     "EnrollmentCode",
+    "Escalation",
+    "EscalationPolicy",
     "InspectionRecord",
     "InspectionSchedule",
     "InspectionTemplate",
@@ -68,6 +73,7 @@ __all__ = [
     "NotificationAttempt",
     "NotificationState",
     "NotifyEndpoint",
+    "NotifyPreference",
     "Organization",
     "PatrolRoute",
     "PersonTag",

@@ -76,6 +76,10 @@ class Alert(Tenanted, Base):
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None]
+    # The rectification deadline (from the escalation policy, or the defaults by severity),
+    # set when the raise is planned; overdue_at is when its passing was announced.
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    overdue_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     resolution: Mapped[str | None] = mapped_column(Text)
     resolution_photo: Mapped[str | None] = mapped_column(String(64))

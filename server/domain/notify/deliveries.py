@@ -1,5 +1,6 @@
 """What came of notifications: each endpoint's delivery log, and sending one again (admins)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -7,13 +8,20 @@ from sqlalchemy.orm import Session
 
 from server.domain import access, audit, writes
 from server.domain.actor import current_actor
+from server.domain.alerts import handling
 from server.domain.clock import utcnow
 from server.domain.errors import Conflict
-from server.domain.models import Notification, NotificationAttempt, NotificationState
+from server.domain.models import (
+    Notification,
+    NotificationAttempt,
+    NotificationState,
+    NotifyEndpoint,
+    User,
+)
 from server.domain.notify import endpoints
 
 # A notification a worker will still send (or is sending) cannot be sent again yet.
-UNFINISHED = (NotificationState.PENDING, NotificationState.SENDING)
+UNFINISHED = (NotificationState.PENDING, NotificationState.SENDING, NotificationState.HELD)
 
 
 def log_query(session: Session, endpoint_id: int) -> Select[Any]:
@@ -68,3 +76,43 @@ def redeliver(session: Session, notification_id: int) -> Notification:
     writes.flush(session)
     audit.record(session, "redeliver", notification, {"state": [before, "pending"]})
     return notification
+
+
+@dataclass(frozen=True)
+class Told:
+    """One line of an alert's notification log: who was told what, how, and what came of it."""
+
+    notification: Notification
+    recipient: str  # the endpoint's or the person's name
+    channel: str  # webhook, wecom, dingtalk, email
+    last: NotificationAttempt | None  # the latest attempt, if any
+
+
+def for_alert(session: Session, alert_id: int) -> list[Told]:
+    """Everyone told (or to be told) of an alert, for those who handle it at its site."""
+    alert = handling.get(session, alert_id)
+    rows = session.execute(
+        select(Notification, NotifyEndpoint, User)
+        .outerjoin(NotifyEndpoint, NotifyEndpoint.id == Notification.endpoint_id)
+        .outerjoin(User, User.id == Notification.user_id)
+        .where(Notification.alert_id == alert.id)
+        .order_by(Notification.first_at, Notification.id)
+    ).all()
+    ids = [row.Notification.id for row in rows]
+    latest: dict[int, NotificationAttempt] = {}
+    if ids:
+        for attempt in session.scalars(
+            select(NotificationAttempt)
+            .where(NotificationAttempt.notification_id.in_(ids))
+            .order_by(NotificationAttempt.id)
+        ):
+            latest[attempt.notification_id] = attempt
+    return [
+        Told(
+            notification,
+            endpoint.name if endpoint is not None else (user.name if user is not None else ""),
+            endpoint.kind.value if endpoint is not None else "email",
+            latest.get(notification.id),
+        )
+        for notification, endpoint, user in rows
+    ]
