@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload
 
 from server.domain.actor import Role
@@ -44,8 +44,8 @@ LABELS = {
     "severity": ("Severity", "级别"),
     "raised": ("Raised", "发生时间"),
     "due": ("Rectify by", "整改期限"),
-    "group": ("{n} alerts at {site}", "{site}：{n} 条告警"),
-    "digest": ("Vigil daily digest: {n} alerts", "Vigil 每日汇总：{n} 条告警"),
+    "group": ("{n} alert{s} at {site}", "{site}：{n} 条告警"),
+    "digest": ("Vigil daily digest: {n} alert{s}", "Vigil 每日汇总：{n} 条告警"),
     "held": ("Held during your quiet hours", "免打扰时段内暂缓的通知"),
     "open": ("Still open at your sites", "您负责站点仍未处理的告警"),
     "more": ("and {n} more", "另有 {n} 条"),
@@ -178,16 +178,19 @@ def _digest_contents(session: Session, batch: Batch, digest: Notification) -> No
             .order_by(Notification.id)
         )
     )
+    held_ids = {row.alert_id for row in batch.held if row.alert_id is not None}
     user = session.get(User, digest.user_id)
     stmt = select(Alert).options(lazyload(Alert.history))
     stmt = stmt.where(Alert.org_id == digest.org_id, Alert.state != AlertState.RESOLVED)
     if user is not None and user.role is not Role.ADMIN:
         stmt = stmt.where(Alert.site_id.in_(user.site_ids))
-    found = list(session.scalars(stmt.order_by(Alert.raised_at.desc()).limit(DIGEST_OPEN_MAX + 1)))
-    batch.open_count = len(found)
-    batch.open = found[:DIGEST_OPEN_MAX]
-    ids = {row.alert_id for row in batch.held if row.alert_id is not None}
-    ids |= {alert.id for alert in batch.open}
+    if held_ids:  # listed once, as held: the open list and its count are the others
+        stmt = stmt.where(Alert.id.not_in(held_ids))
+    batch.open = list(session.scalars(stmt.order_by(Alert.raised_at.desc()).limit(DIGEST_OPEN_MAX)))
+    batch.open_count = len(batch.open)
+    if batch.open_count == DIGEST_OPEN_MAX:  # more than are listed: say how many in all
+        batch.open_count = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    ids = held_ids | {alert.id for alert in batch.open}
     batch.alerts = {
         alert.id: alert
         for alert in session.scalars(
@@ -267,7 +270,7 @@ def _group(batch: Batch) -> Message:
     heading = _say(CHANGES.get(change, ("Alerts", "告警")), language)
     alerts = [batch.alerts[row.alert_id] for row in batch.rows]  # type: ignore[index]
     lines = [_line(batch, alert) for alert in alerts]
-    name = _say(LABELS["group"], language).format(n=len(alerts), site=site.name)
+    name = _say(LABELS["group"], language).format(n=len(alerts), s="s", site=site.name)
     url = f"{batch.public_url.rstrip('/')}/console/alerts?site_id={site.id}"
     return Message(
         idempotency_key=f"vigil-n{batch.key}",
@@ -278,7 +281,15 @@ def _group(batch: Batch) -> Message:
         facts={
             "site_id": site.id,
             "site": site.name,
-            "alerts": [_facts(alert, site) for alert in alerts],
+            # Each listed as a single message would tell it: a webhook gets no Markdown list.
+            "alerts": [
+                {
+                    **_facts(alert, site),
+                    "title": title(alert, language),
+                    "link": link(batch.public_url, alert.id),
+                }
+                for alert in alerts
+            ],
         },
         html=f"<p><strong>{escape(heading)}</strong></p><ul>"
         + "".join(html for _, html in lines)
@@ -311,7 +322,7 @@ def _digest(batch: Batch) -> Message:
     return Message(
         idempotency_key=f"vigil-n{batch.key}",
         change="digest",
-        title=_say(LABELS["digest"], language).format(n=count),
+        title=_say(LABELS["digest"], language).format(n=count, s="" if count == 1 else "s"),
         text="\n".join(text).strip(),
         link=url,
         facts={"held": [a.id for a in held], "open": [a.id for a in batch.open]},
