@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, distinct, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.domain.models import (
@@ -44,6 +44,10 @@ CLAIM = 10  # rows per claim: CLAIM x TIMEOUT stays well inside the lease
 GROUP_MAX = 50  # alerts listed in one message; more go in the next
 LEASE = timedelta(minutes=2)
 ENDS = frozenset({"auto_resolved"})  # still told once the alert is resolved
+# WeCom and DingTalk group robots take 20 messages a minute each; past that they refuse.
+ROBOTS = frozenset({EndpointKind.WECOM.value, EndpointKind.DINGTALK.value})
+ROBOT_PER_MINUTE = 20
+ROBOT_WAIT = timedelta(seconds=30)
 
 
 @dataclass(frozen=True)
@@ -92,8 +96,9 @@ def deliver(
     delivered = 0
     taken = 0
     while taken < limit:
-        jobs = claim(sessions, now, worker_id, min(CLAIM, limit - taken), public_url)
-        if not jobs:
+        deferred: list[int] = []
+        jobs = _claim(sessions, now, worker_id, min(CLAIM, limit - taken), public_url, deferred)
+        if not jobs and not deferred:
             break
         taken += len(jobs)
         outcomes = [send(send_for, job) for job in jobs]
@@ -127,6 +132,18 @@ def claim(
     sessions: sessionmaker[Session], now: datetime, worker_id: str, limit: int, public_url: str
 ) -> list[Job]:
     """Take up to limit due messages (or those whose worker's lease ran out), commit the claim."""
+    return _claim(sessions, now, worker_id, limit, public_url, [])
+
+
+def _claim(
+    sessions: sessionmaker[Session],
+    now: datetime,
+    worker_id: str,
+    limit: int,
+    public_url: str,
+    deferred: list[int],
+) -> list[Job]:
+    """claim, noting in deferred the messages a group robot's rate put off."""
     lease = now + LEASE
     with sessions() as session, session.begin():
         # Chosen and locked first, then marked: PostgreSQL may rescan a LIMIT subquery inside
@@ -155,7 +172,18 @@ def claim(
                 taken[extra.id] = extra
         rows = _live(session, list(taken.values()))
         jobs: list[Job] = []
+        sent: dict[int, int] = {}  # messages to each group robot in the last minute
         for batch in load(session, rows, public_url, GROUP_MAX):
+            robot = batch.target.endpoint_id if batch.target.kind in ROBOTS else None
+            if robot is not None:
+                if robot not in sent:
+                    sent[robot] = _robot_minute(session, robot, now)
+                if sent[robot] >= ROBOT_PER_MINUTE:
+                    # The robot would refuse it: it waits, and takes what comes meanwhile.
+                    _mark(session, batch.ids, next_at=now + ROBOT_WAIT)
+                    deferred.append(batch.key)
+                    continue
+                sent[robot] += 1
             _mark(
                 session,
                 batch.ids,
@@ -177,6 +205,22 @@ def claim(
                 )
             )
         return jobs
+
+
+def _robot_minute(session: Session, endpoint_id: int, now: datetime) -> int:
+    """Messages sent to an endpoint in the minute before now (a group's rows are one)."""
+    return (
+        session.scalar(
+            select(func.count(distinct(func.coalesce(Notification.batch_id, Notification.id))))
+            .select_from(NotificationAttempt)
+            .join(Notification, Notification.id == NotificationAttempt.notification_id)
+            .where(
+                NotificationAttempt.endpoint_id == endpoint_id,
+                NotificationAttempt.at > now - timedelta(minutes=1),
+            )
+        )
+        or 0
+    )
 
 
 def _more(row: Notification, now: datetime):  # type: ignore[no-untyped-def]

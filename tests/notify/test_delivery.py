@@ -146,6 +146,24 @@ class TestRobots:
             assert set(server.received[0].query) >= {"timestamp", "sign"}
 
 
+    def test_a_robot_gets_at_most_twenty_messages_a_minute_and_the_rest_wait(
+        self, db, make, receiver, deliver
+    ):
+        org = make.org()
+        server = receiver()
+        server.script(Reply.errcode(0))
+        endpoint(db, org, server.url, kind=EndpointKind.WECOM, secrets=[])
+        for n in range(25):  # 25 sites: 25 messages, none grouped
+            found(db, make.site(org), n)
+        outbox.plan(db, NOW)
+
+        assert deliver() == 20  # WeCom refuses a robot's 21st message within a minute
+        assert deliver(NOW + timedelta(seconds=30)) == 0  # still inside that minute
+        assert deliver(NOW + timedelta(seconds=61)) == 5
+        assert len(server.received) == 25
+        assert {n.state for n in notifications(db)} == {State.DELIVERED}
+
+
 def test_local_time_says_the_offset():
     assert local_time(NOW, "Asia/Shanghai") == "2026-12-04 10:00 +08:00"
     assert local_time(NOW, "America/New_York") == "2026-12-03 21:00 -05:00"
