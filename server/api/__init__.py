@@ -18,6 +18,7 @@ from server.api.checkpoints import routes as checkpoints
 from server.api.devices import routes as devices
 from server.api.enrollment import routes as enrollment
 from server.api.errors import init_errors
+from server.api.escalation_policies import routes as escalation_policies
 from server.api.events import routes as events
 from server.api.field_reports import routes as field_reports
 from server.api.handheld_protocol import routes as device
@@ -26,6 +27,7 @@ from server.api.inspection_schedules import routes as inspection_schedules
 from server.api.inspection_templates import routes as inspection_templates
 from server.api.inspections import routes as inspections
 from server.api.notify_endpoints import routes as notify_endpoints
+from server.api.notify_preferences import routes as notify_preferences
 from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
@@ -68,6 +70,8 @@ MODULES = (
     inspections,
     asset_readings,
     notify_endpoints,
+    escalation_policies,
+    notify_preferences,
     audit,
     health,
 )

@@ -1,5 +1,6 @@
 """Factories: objects with sane defaults, written straight to the test's session."""
 
+import base64
 import hashlib
 import io
 import itertools
@@ -31,12 +32,14 @@ from server.domain.models import (
     DeviceToken,
     EndpointKind,
     EnrollmentCode,
+    EscalationPolicy,
     InspectionRecord,
     InspectionSchedule,
     InspectionTemplate,
     Notification,
     NotificationState,
     NotifyEndpoint,
+    NotifyPreference,
     Organization,
     PatrolRoute,
     PersonTag,
@@ -349,7 +352,7 @@ class Factory:
         kw.setdefault("name", f"Hook {next(_seq)}")
         kw.setdefault("kind", EndpointKind.WEBHOOK)
         kw.setdefault("url", "http://127.0.0.1:9/hook?key=K3Y")
-        kw.setdefault("secrets", ["whsec_" + secrets.token_urlsafe(24)])
+        kw.setdefault("secrets", ["whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()])
         return self._add(NotifyEndpoint(org_id=org.id, **kw))
 
     def notification(self, alert: Alert, endpoint: NotifyEndpoint, **kw: Any) -> Notification:
@@ -372,6 +375,17 @@ class Factory:
                 **kw,
             )
         )
+
+    def escalation_policy(self, org: Organization, **kw: Any) -> EscalationPolicy:
+        """A ladder of org's: the site's supervisors at once, then its admins after 15 minutes."""
+        kw.setdefault("name", f"Ladder {next(_seq)}")
+        kw.setdefault("steps", [{"roles": ["supervisor"]}, {"after_min": 15, "roles": ["admin"]}])
+        return self._add(EscalationPolicy(org_id=org.id, **kw))
+
+    def notify_preference(self, user: User, **kw: Any) -> NotifyPreference:
+        """How user is told: by e-mail (in Chinese, unless told), with no quiet hours."""
+        kw.setdefault("email", f"user{user.id}@example.com")
+        return self._add(NotifyPreference(org_id=user.org_id, user_id=user.id, **kw))
 
     def token(self, user: User, ttl: timedelta = timedelta(hours=1)) -> str:
         """A live bearer token for user."""

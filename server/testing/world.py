@@ -33,6 +33,7 @@ class Place:
     inspection: Any
     notify_endpoint: Any
     notification: Any
+    escalation_policy: Any
     make_photo: Callable[[], str]
 
     @cached_property
@@ -78,6 +79,7 @@ def build_world(make: Factory, blobs: Any) -> World:
             alert=alert,
             notify_endpoint=hook,
             notification=make.notification(alert, hook),
+            escalation_policy=make.escalation_policy(org, site_id=site.id),
             resolved_alert=make.alert(
                 patrol_round, key=f"round_late_start:{patrol_round.id}", state=AlertState.RESOLVED
             ),

@@ -4,7 +4,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, redirect, request, url_for
+from flask import Blueprint, Flask, Response, g, redirect, request, url_for
 from flask_babel import gettext as _
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 
@@ -17,8 +17,10 @@ from server.web.field_reports import views as field_reports
 from server.web.handhelds import views as handhelds
 from server.web.inspection_templates import views as inspection_templates
 from server.web.inspections import views as inspections
+from server.web.notify import views as notify
 from server.web.people import views as people
 from server.web.photos import views as photos
+from server.web.preferences import views as preferences
 from server.web.rounds import views as rounds
 from server.web.routes import views as routes
 from server.web.scans import views as scans
@@ -37,7 +39,8 @@ STATIC = HERE / "static"
 GROUPS = (
     *(signin, today, alerts, rounds, scans, inspections, field_reports, photos),
     *(setup, sites, checkpoints, tags, routes, schedules, inspection_templates),
-    *(handhelds, people, audit, wand_imports),
+    *(handhelds, people, notify, audit, wand_imports),
+    preferences,
 )
 
 # Pages load only the console's own files: no inline script or style, no other origin.
@@ -71,6 +74,9 @@ def nav_items() -> list[tuple[str, str, bool]]:
         ("console.field_reports.index", _("Field reports")),
         ("console.setup.index", _("Setup")),
     ]
+    # Only the pages the person may open (a guard has none of these, only their own page).
+    role = g.actor.role if g.get("actor") else None
+    items = [(e, label) for e, label in items if role is None or role in pages.ROLES.get(e, ())]
     return [(endpoint, label, endpoint.split(".")[1] == here) for endpoint, label in items]
 
 

@@ -1,9 +1,10 @@
-"""Words the console's pages share: severities, states, what was done to an alert, kinds."""
+"""Words the console's pages share: severities, states, what was done to an alert, kinds, and
+what came of notifications."""
 
 from flask_babel import lazy_gettext as _l
 
 from server.domain.alerts import titles
-from server.domain.models import Alert
+from server.domain.models import Alert, Notification
 from server.web.i18n import lang
 
 SEVERITY = {
@@ -29,6 +30,7 @@ ACTION = {
     "auto_resolved": _l("Cleared by itself"),
     "rectified": _l("Rectified, waiting for a reading back within limits"),
     "follow_up_ok": _l("Reading back within limits"),
+    "overdue": _l("Not rectified by its deadline"),
 }
 
 
@@ -57,6 +59,52 @@ def alert_title(alert: Alert) -> str:
     return titles.render(alert.kind, alert.title_args, lang())
 
 
+# Notifications: the channel a message went by, what it told, and what came of it.
+CHANNEL = {
+    "email": _l("E-mail"),
+    "webhook": _l("Webhook"),
+    "wecom": _l("WeCom"),
+    "dingtalk": _l("DingTalk"),
+}
+CHANGE = {
+    "raised": _l("Raised"),
+    "severity_up": _l("Severity went up"),
+    "reopened": _l("Reopened"),
+    "auto_resolved": _l("Cleared by itself"),
+    "unacknowledged": _l("Not acknowledged yet"),
+    "overdue": _l("Rectification overdue"),
+    "digest": _l("Daily digest"),
+}
+# A pending row that was tried already is being retried; the rest say their state.
+DELIVERY = {
+    "delivered": ("✓", _l("Delivered")),
+    "pending": ("…", _l("Waiting to be sent")),
+    "retrying": ("↻", _l("Retrying")),
+    "sending": ("…", _l("Sending")),
+    "dead": ("✗", _l("Failed: given up")),
+    "held": ("◷", _l("Held for the daily digest")),
+    "digested": ("✉", _l("Told in the daily digest")),
+    "cancelled": ("–", _l("Cancelled: acknowledged or resolved first")),
+}
+
+
+def channel(value: str) -> str:
+    return str(CHANNEL.get(value, value))
+
+
+def change(value: str) -> str:
+    return str(CHANGE.get(value, value))
+
+
+def delivery(notification: Notification) -> tuple[str, str, str]:
+    """A notification's state as (key, mark, words): retrying is pending after a try."""
+    key = notification.state.value
+    if key == "pending" and notification.attempts:
+        key = "retrying"
+    mark, words = DELIVERY.get(key, ("", key))
+    return key, mark, str(words)
+
+
 GLOBALS = {
     "severity_word": severity,
     "severity_mark": SEVERITY_MARK.get,
@@ -65,4 +113,7 @@ GLOBALS = {
     "action_word": action,
     "kind_name": kind,
     "alert_title": alert_title,
+    "channel_word": channel,
+    "change_word": change,
+    "delivery": delivery,
 }

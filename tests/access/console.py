@@ -11,6 +11,7 @@ from sqlalchemy.orm import object_session
 from server.testing.factories import Factory
 from tests.access.case import EVERYONE, MANAGERS, Target, fixed
 from tests.access.page import Page
+from tests.access.preferences import PAGES as PREFERENCE_PAGES
 from tests.access.setup import SETUP_PAGES
 from tests.world import Place, World
 
@@ -130,6 +131,7 @@ PAGES = [
     Page("GET", "/console/<path:anything>", EVERYONE, fixed("/console/no-such-page"), success=404),
 ]
 PAGES += SETUP_PAGES
+PAGES += PREFERENCE_PAGES
 # Open to anyone: the way in, the language switch, the console's front door.
 PUBLIC_PAGES = {
     ("GET", "/console/sign-in"),

@@ -1,13 +1,28 @@
-"""Notifications: where alerts are announced, the delivery log, sending again (admins only)."""
+"""Notifications: where alerts are announced, the delivery log, sending again, escalation
+policies (admins only); each person's preferences; an alert's notification log (its handlers)."""
 
-from tests.access.case import ONLY_ADMIN, Case, fixed
+from tests.access.case import EVERYONE, MANAGERS, ONLY_ADMIN, Case, fixed
 
 ENDPOINTS = "/api/v1/notify-endpoints"
 ITEM = f"{ENDPOINTS}/<id:endpoint_id>"
+POLICIES = "/api/v1/escalation-policies"
+POLICY = f"{POLICIES}/<id:policy_id>"
+MINE = "/api/v1/users/me/notify-preferences"
+# The place's guard's: they may read and set their own, an admin anyone's.
+THEIRS = "/api/v1/users/<id:user_id>/notify-preferences"
+GUARD_AND_ADMIN = frozenset({"admin", "guard"})
 
 
 def _at(suffix: str = "", body: dict | None = None):
     return lambda p, w: (f"{ENDPOINTS}/{p.notify_endpoint.id}{suffix}", body)
+
+
+def _policy(suffix: str = "", body: dict | None = None):
+    return lambda p, w: (f"{POLICIES}/{p.escalation_policy.id}{suffix}", body)
+
+
+def _theirs(body: dict | None = None):
+    return lambda p, w: (f"/api/v1/users/{p.guard.id}/notify-preferences", body)
 
 
 NOTIFY = [
@@ -57,5 +72,39 @@ NOTIFY = [
         "tenant",
         success=200,
         outsider=404,
+    ),
+    Case("GET", POLICIES, ONLY_ADMIN, fixed(POLICIES)),
+    # Another tenant's site is as unknown as a made-up one: 422.
+    Case(
+        "POST",
+        POLICIES,
+        ONLY_ADMIN,
+        lambda p, w: (
+            POLICIES,
+            {"name": "Night ladder", "site_id": p.site.id, "steps": [{"roles": ["supervisor"]}]},
+        ),
+        "tenant",
+    ),
+    Case("GET", POLICY, ONLY_ADMIN, _policy(), "tenant"),
+    Case("PATCH", POLICY, ONLY_ADMIN, _policy("", {"name": "Renamed"}), "tenant"),
+    Case(
+        "POST",
+        f"{POLICY}/deactivate",
+        ONLY_ADMIN,
+        _policy("/deactivate"),
+        "tenant",
+        success=200,
+        outsider=404,
+    ),
+    Case("GET", MINE, EVERYONE, fixed(MINE)),
+    Case("PUT", MINE, EVERYONE, fixed(MINE, {"language": "en"}), success=200),
+    Case("GET", THEIRS, GUARD_AND_ADMIN, _theirs(), "tenant"),
+    Case("PUT", THEIRS, GUARD_AND_ADMIN, _theirs({"quiet_start": None}), "tenant", success=200),
+    Case(
+        "GET",
+        "/api/v1/alerts/<id:alert_id>/notifications",
+        MANAGERS,
+        lambda p, w: (f"/api/v1/alerts/{p.alert.id}/notifications", None),
+        "site",
     ),
 ]

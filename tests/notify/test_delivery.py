@@ -145,7 +145,6 @@ class TestRobots:
         if kind is EndpointKind.DINGTALK:
             assert set(server.received[0].query) >= {"timestamp", "sign"}
 
-
     def test_a_robot_gets_at_most_twenty_messages_a_minute_and_the_rest_wait(
         self, db, make, receiver, deliver
     ):

@@ -2,12 +2,19 @@
 
 from flask.views import MethodView
 
-from server.api.alerts.schemas import AlertListArgs, AlertSchema, NoteSchema, ResolveSchema
+from server.api.alerts.schemas import (
+    AlertListArgs,
+    AlertSchema,
+    NoteSchema,
+    ResolveSchema,
+    ToldSchema,
+)
 from server.api.blueprint import Blueprint
 from server.api.common import PAGING, paginated
 from server.domain import access
 from server.domain.alerts import handling
 from server.domain.models import Alert
+from server.domain.notify import deliveries
 from server.http.session import db_session
 
 blp = Blueprint(
@@ -37,6 +44,17 @@ class AlertById(MethodView):
     def get(self, alert_id):
         """Get an alert with its history (admin, supervisor)"""
         return handling.get(db_session(), alert_id)
+
+
+@blp.route("/alerts/<id:alert_id>/notifications")
+class Notifications(MethodView):
+    @blp.authenticated
+    @blp.allows(access.HANDLE_ALERTS)
+    @blp.documents(404)
+    @blp.response(200, ToldSchema(many=True))
+    def get(self, alert_id):
+        """Who was told of an alert, when and how, and what came of it (admin, supervisor)"""
+        return deliveries.for_alert(db_session(), alert_id)
 
 
 @blp.route("/alerts/<id:alert_id>/acknowledge")

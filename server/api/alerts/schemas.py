@@ -3,9 +3,9 @@
 import marshmallow as ma
 
 from server.api.common import Id, QueryArgs, Schema
-from server.api.fields import Bool, Instant, Text
+from server.api.fields import Bool, Instant, Int, Text
 from server.api.names import HANDHELD, PERSON, NameOf
-from server.domain.models import AlertSeverity, AlertState
+from server.domain.models import AlertSeverity, AlertState, NotificationState
 
 _EVIDENCE = ma.fields.Dict(keys=Text(), values=ma.fields.Raw())
 
@@ -68,7 +68,47 @@ class AlertSchema(Schema):
     resolved_by_name = NameOf("resolved_by", PERSON)
     resolution = Text(allow_none=True)
     resolution_photo = Text(allow_none=True)
+    due_at = Instant(
+        allow_none=True,
+        metadata={"description": "The deadline to rectify it by, from its escalation policy"},
+    )
+    overdue_at = Instant(
+        allow_none=True, metadata={"description": "When its passed deadline was announced"}
+    )
     history = ma.fields.List(ma.fields.Nested(AlertEntrySchema))
+
+
+class ToldSchema(Schema):
+    """One line of an alert's notification log: who was told, how, and what came of it."""
+
+    id = Id(attribute="notification.id", metadata={"description": "The notification"})
+    recipient = Text(metadata={"description": "The endpoint's or the person's name"})
+    channel = Text(metadata={"description": "webhook, wecom, dingtalk or email"})
+    endpoint_id = Id(attribute="notification.endpoint_id", allow_none=True)
+    user_id = Id(attribute="notification.user_id", allow_none=True)
+    step = Int(
+        attribute="notification.step",
+        metadata={"description": "0: the endpoints that follow the site; 1 and up: the ladder"},
+    )
+    change = Text(
+        attribute="notification.change",
+        metadata={
+            "description": "raised, severity_up, reopened, auto_resolved, unacknowledged, overdue"
+        },
+    )
+    state = ma.fields.Enum(NotificationState, attribute="notification.state", by_value=True)
+    attempts = Int(attribute="notification.attempts")
+    first_at = Instant(attribute="notification.first_at")
+    delivered_at = Instant(attribute="notification.delivered_at", allow_none=True)
+    last_at = Instant(attribute="last.at", allow_none=True, dump_default=None)
+    last_status = Int(
+        attribute="last.status",
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "The last attempt's HTTP status, if one came"},
+    )
+    last_error = Text(attribute="last.error", allow_none=True, dump_default=None)
+    last_latency_ms = Int(attribute="last.latency_ms", allow_none=True, dump_default=None)
 
 
 class AlertListArgs(QueryArgs):

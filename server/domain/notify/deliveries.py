@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from server.domain import access, audit, writes
@@ -43,6 +43,35 @@ def alert_ids(session: Session, attempts: list[NotificationAttempt]) -> dict[int
         select(Notification.id, Notification.alert_id).where(Notification.id.in_(wanted))
     )
     return {row.id: row.alert_id for row in rows}
+
+
+def latest(session: Session, endpoint_ids: list[int]) -> dict[int, NotificationAttempt]:
+    """{endpoint id: its latest attempt} for endpoints of the admin's tenant (none: left out)."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_NOTIFY)
+    if not endpoint_ids:
+        return {}
+    newest = (
+        select(func.max(NotificationAttempt.id))
+        .join(NotifyEndpoint, NotifyEndpoint.id == NotificationAttempt.endpoint_id)
+        .where(NotifyEndpoint.org_id == actor.org_id, NotifyEndpoint.id.in_(endpoint_ids))
+        .group_by(NotificationAttempt.endpoint_id)
+    )
+    found = session.scalars(select(NotificationAttempt).where(NotificationAttempt.id.in_(newest)))
+    return {attempt.endpoint_id: attempt for attempt in found if attempt.endpoint_id}
+
+
+def notifications(session: Session, attempts: list[NotificationAttempt]) -> dict[int, Notification]:
+    """{notification id: notification} for the attempts of a page (of the admin's tenant)."""
+    actor = current_actor()
+    access.require_role(actor, access.MANAGE_NOTIFY)
+    wanted = {a.notification_id for a in attempts}
+    if not wanted:
+        return {}
+    found = session.scalars(
+        select(Notification).where(Notification.org_id == actor.org_id, Notification.id.in_(wanted))
+    )
+    return {notification.id: notification for notification in found}
 
 
 def get(session: Session, notification_id: int) -> Notification:

@@ -19,11 +19,17 @@ FIELDS = ("email", "language", "timezone", "quiet_start", "quiet_end", "digest",
 LANGUAGES = ("zh", "en")
 
 
-def _person(session: Session, user_id: int) -> User:
-    """The person whose preferences these are: oneself, or (for an admin) anyone of the tenant."""
+def require_reach(user_id: int) -> None:
+    """Refuse (Forbidden) anyone but the person and admins, before anything else is read."""
     actor = current_actor()
     if user_id != actor.user_id and actor.role is not Role.ADMIN:
         access.require_role(actor, access.MANAGE_NOTIFY)
+
+
+def _person(session: Session, user_id: int) -> User:
+    """The person whose preferences these are: oneself, or (for an admin) anyone of the tenant."""
+    require_reach(user_id)
+    actor = current_actor()
     stmt = select(User).where(User.org_id == actor.org_id, User.id == user_id)
     return access.one_visible(session, stmt, f"user {user_id}")
 

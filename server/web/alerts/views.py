@@ -8,6 +8,7 @@ from server.domain.alerts.kinds import AlertKind
 from server.domain.alerts.queue import queue as alert_queue
 from server.domain.listing import PageRequest
 from server.domain.models import Checkpoint, Site
+from server.domain.notify import deliveries
 from server.domain.overview.alert_case import case
 from server.domain.patrol import timeline
 from server.domain.registry import checkpoints as registry_checkpoints
@@ -68,6 +69,7 @@ def show(alert_id: int):
         timeline=timeline.of_round(db_session(), found.round.id) if found.round else None,
         # A plan helps where people walked: a round, or the scans behind the alert.
         plan=draw(found.places, found.scans) if found.round or found.scans else None,
+        told=deliveries.for_alert(db_session(), alert_id),
         done=request.args.get("done"),
     )
 

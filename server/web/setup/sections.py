@@ -9,12 +9,19 @@ from dataclasses import dataclass
 from flask import request
 from flask_babel import lazy_gettext as _l
 
+from server.domain import access
+from server.domain.actor import Actor, Role
+
 
 @dataclass(frozen=True)
 class Section:
     group: str  # the page group's blueprint name
     title: str
     purpose: str
+    allowed: frozenset[Role] = access.CONSOLE  # who is shown it (the page checks again)
+
+    def open_to(self, actor: Actor | None) -> bool:
+        return actor is not None and actor.role in self.allowed
 
     @property
     def endpoint(self) -> str:
@@ -40,6 +47,12 @@ SECTIONS = (
     ),
     Section("handhelds", _l("Handhelds"), _l("Enroll a handheld by QR code; see and revoke them")),
     Section("people", _l("People"), _l("Accounts, roles, sites and person tags")),
+    Section(
+        "notify",
+        _l("Notifications"),
+        _l("Webhooks and group robots told of alerts; who is told when nobody answers"),
+        access.MANAGE_NOTIFY,
+    ),
     Section("audit", _l("Audit trail"), _l("Who changed what, when: before and after")),
     Section("wand_imports", _l("Wand import"), _l("Load a classic wand's export, checked first")),
 )

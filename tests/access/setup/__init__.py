@@ -5,6 +5,7 @@ from tests.access.setup import (
     checkpoints,
     handhelds,
     inspection_templates,
+    notify,
     people,
     routes,
     schedules,
@@ -24,6 +25,7 @@ MODULES = (
     inspection_templates,
     handhelds,
     people,
+    notify,
     audit,
     wand_imports,
 )
