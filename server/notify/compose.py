@@ -40,14 +40,14 @@ CHANGES = {
 SEVERITIES = {"low": ("low", "低"), "medium": ("medium", "中"), "high": ("high", "高")}
 SEVERITIES["critical"] = ("critical", "严重")
 LABELS = {
-    "site": ("Site", "站点"),
+    "site": ("Site", "项目"),
     "severity": ("Severity", "级别"),
     "raised": ("Raised", "发生时间"),
     "due": ("Rectify by", "整改期限"),
     "group": ("{n} alert{s} at {site}", "{site}：{n} 条告警"),
     "digest": ("Vigil daily digest: {n} alert{s}", "Vigil 每日汇总：{n} 条告警"),
     "held": ("Held during your quiet hours", "免打扰时段内暂缓的通知"),
-    "open": ("Still open at your sites", "您负责站点仍未处理的告警"),
+    "open": ("Still open at your sites", "您负责项目仍未处理的告警"),
     "more": ("and {n} more", "另有 {n} 条"),
 }
 DIGEST_OPEN_MAX = 50  # open alerts listed in a digest; the count says how many more

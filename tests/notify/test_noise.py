@@ -122,7 +122,7 @@ def test_quiet_hours_hold_a_low_alert_for_the_digest_and_let_a_critical_one_thro
     (_, digest_mail) = sink.mails
     assert told([digest_mail]) == [("duty@example.test", "Vigil 每日汇总：2 条告警")]
     text = plain(digest_mail)
-    held_part, open_part = text.split("您负责站点仍未处理的告警")
+    held_part, open_part = text.split("您负责项目仍未处理的告警")
     assert "免打扰时段内暂缓的通知 (1)" in held_part and "(1)" in open_part
     # The held alert, with its site and Chinese title, once; then the other one still open.
     assert items(held_part) == [
