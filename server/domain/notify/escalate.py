@@ -92,7 +92,7 @@ def overdue(session: Session, now: datetime) -> int:
     ).all()
     for alert in late:
         alert.overdue_at = now
-        note = f"not rectified by its deadline, {alert.due_at.isoformat()}"
-        entry(alert, now, "overdue", note, None, notify=True)
+        # The line's action says it all; the deadline is the alert's own (due_at).
+        entry(alert, now, "overdue", "", None, notify=True)
     session.flush()
     return len(late)
