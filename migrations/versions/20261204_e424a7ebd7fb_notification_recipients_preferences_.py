@@ -165,6 +165,9 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_notifications_batch_id"), ["batch_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_notifications_user_id"), ["user_id"], unique=False)
+        batch_op.create_index(
+            "ix_notifications_site_state", ["site_id", "state", "next_at"], unique=False
+        )
         batch_op.create_unique_constraint(batch_op.f("uq_notifications_dedupe"), ["dedupe"])
         batch_op.create_foreign_key(
             batch_op.f("fk_notifications_user_id_users"), "users", ["user_id"], ["id"]
@@ -191,6 +194,7 @@ def downgrade() -> None:
         batch_op.drop_constraint(batch_op.f("fk_notifications_site_id_sites"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_notifications_user_id_users"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("uq_notifications_dedupe"), type_="unique")
+        batch_op.drop_index("ix_notifications_site_state")
         batch_op.drop_index(batch_op.f("ix_notifications_user_id"))
         batch_op.drop_index(batch_op.f("ix_notifications_batch_id"))
         batch_op.create_unique_constraint(

@@ -96,16 +96,16 @@ def link(public_url: str, alert_id: int) -> str:
     return f"{public_url.rstrip('/')}/console/alerts/{alert_id}"
 
 
-def load(session: Session, rows: Sequence[Notification], public_url: str, most: int) -> list[Batch]:
-    """The claimed rows as messages: a batch sent before stays one; fresh rows for one
-    recipient and site go together (at most `most` alerts each); a digest goes alone."""
-    alert_ids = {row.alert_id for row in rows if row.alert_id is not None}
-    alerts = {
-        alert.id: alert
-        for alert in session.scalars(
-            select(Alert).options(lazyload(Alert.history)).where(Alert.id.in_(alert_ids))
-        )
-    }
+def load(
+    session: Session,
+    rows: Sequence[Notification],
+    public_url: str,
+    most: int,
+    alerts: dict[int, Alert],
+) -> list[Batch]:
+    """The claimed rows as messages (their alerts read already): a batch sent before stays
+    one; fresh rows for one recipient and site go together (at most `most` alerts each); a
+    digest goes alone."""
     endpoints = {
         e.id: e
         for e in session.scalars(
@@ -221,9 +221,10 @@ def _line(batch: Batch, alert: Alert) -> tuple[str, str]:
     severity = _say(SEVERITIES[alert.severity], language)
     when = local_time(alert.raised_at, site.timezone)
     url = link(batch.public_url, alert.id)
-    text = f"- [{severity}] {title(alert, language)} · {site.name} · {when} · {url}"
+    named = title(alert, language)
+    text = f"- [{severity}] {named} · {site.name} · {when} · {url}"
     html = (
-        f'<li>[{escape(severity)}] <a href="{escape(url)}">{escape(title(alert, language))}</a>'
+        f'<li>[{escape(severity)}] <a href="{escape(url)}">{escape(named)}</a>'
         f" · {escape(site.name)} · {escape(when)}</li>"
     )
     return text, html
@@ -233,6 +234,7 @@ def _one(batch: Batch, row: Notification) -> Message:
     language = batch.language
     alert = batch.alerts[row.alert_id]  # type: ignore[index]
     site = batch.sites[alert.site_id]
+    named = title(alert, language)
     raised = local_time(alert.raised_at, site.timezone)
     colon = _say((": ", "："), language)
     heading = _say(CHANGES.get(row.change, (row.change, row.change)), language)
@@ -246,14 +248,14 @@ def _one(batch: Batch, row: Notification) -> Message:
     text = "\n\n".join([f"**{heading}**", *(f"{k}{colon}{v}" for k, v in pairs)])
     url = link(batch.public_url, alert.id)
     html = (
-        f"<p><strong>{escape(heading)}</strong></p><p>{escape(title(alert, language))}</p><ul>"
+        f"<p><strong>{escape(heading)}</strong></p><p>{escape(named)}</p><ul>"
         + "".join(f"<li>{escape(k)}{escape(colon)}{escape(v)}</li>" for k, v in pairs)
         + f'</ul><p><a href="{escape(url)}">{escape(url)}</a></p>'
     )
     return Message(
         idempotency_key=f"vigil-n{batch.key}",
         change=row.change,
-        title=title(alert, language),
+        title=named,
         text=text,
         link=url,
         facts={**_facts(alert, site), "step": row.step},

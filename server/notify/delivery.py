@@ -13,13 +13,15 @@ rung) or resolved (anything but the news that it cleared) is cancelled instead o
 
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import and_, distinct, func, or_, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, lazyload, sessionmaker
 
 from server.domain.models import (
     Alert,
@@ -40,9 +42,15 @@ from server.notify.target import EMAIL, Target
 
 log = logging.getLogger("vigil.notify")
 TIMEOUT = 10.0  # seconds a receiver has to answer
-CLAIM = 10  # rows per claim: CLAIM x TIMEOUT stays well inside the lease
+CLAIM = 100  # messages per claim: its queries and commits are shared by that many sends
+# A claim's messages go out this many at a time (receivers answer in parallel; webhooks
+# promise no order); channels share the worker's HTTP client, which is thread-safe.
+SENDERS = 4
 GROUP_MAX = 50  # alerts listed in one message; more go in the next
 LEASE = timedelta(minutes=2)
+# A claim's sends start within this; what is left goes back, so the last send (at most
+# TIMEOUT) ends well inside the lease and no other worker takes a row still being sent.
+SEND_WITHIN = LEASE.total_seconds() / 2
 ENDS = frozenset({"auto_resolved"})  # still told once the alert is resolved
 # WeCom and DingTalk group robots take 20 messages a minute each; past that they refuse.
 ROBOTS = frozenset({EndpointKind.WECOM.value, EndpointKind.DINGTALK.value})
@@ -101,9 +109,21 @@ def deliver(
         if not jobs and not deferred:
             break
         taken += len(jobs)
-        outcomes = [send(send_for, job) for job in jobs]
-        record(sessions, list(zip(jobs, outcomes, strict=True)), now, worker_id, rng)
-        delivered += sum(outcome.delivered for outcome in outcomes)
+        deadline = time.monotonic() + SEND_WITHIN
+
+        def in_time(job: Job, deadline: float = deadline) -> Outcome | None:
+            # Slow receivers used up the time: the rest go back, long before the lease ends.
+            return send(send_for, job) if time.monotonic() < deadline else None
+
+        with ThreadPoolExecutor(SENDERS, thread_name_prefix="vigil-send") as senders:
+            outcomes = list(senders.map(in_time, jobs))
+        done = [(j, o) for j, o in zip(jobs, outcomes, strict=True) if o is not None]
+        late = [j for j, o in zip(jobs, outcomes, strict=True) if o is None]
+        if late:
+            release(sessions, late, worker_id)
+        if done:
+            record(sessions, done, now, worker_id, rng)
+        delivered += sum(outcome.delivered for _, outcome in done)
     return delivered
 
 
@@ -111,20 +131,6 @@ def _due(now: datetime):  # type: ignore[no-untyped-def]
     return or_(
         and_(Notification.state == NotificationState.PENDING, Notification.next_at <= now),
         and_(Notification.state == NotificationState.SENDING, Notification.claimed_until < now),
-    )
-
-
-def _same(row: Notification):  # type: ignore[no-untyped-def]
-    """Rows waiting for the same recipient about the same site."""
-    return and_(
-        Notification.endpoint_id.is_(None)
-        if row.endpoint_id is None
-        else Notification.endpoint_id == row.endpoint_id,
-        Notification.user_id.is_(None)
-        if row.user_id is None
-        else Notification.user_id == row.user_id,
-        Notification.site_id == row.site_id,
-        Notification.alert_id.is_not(None),
     )
 
 
@@ -146,34 +152,23 @@ def _claim(
     """claim, noting in deferred the messages a group robot's rate put off."""
     lease = now + LEASE
     with sessions() as session, session.begin():
-        # Chosen and locked first, then marked: PostgreSQL may rescan a LIMIT subquery inside
-        # an UPDATE and take more rows than asked. SQLite's writer holds its lock from BEGIN.
-        leaders = session.scalars(
-            select(Notification)
-            .where(_due(now))
-            .order_by(Notification.next_at, Notification.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        ).all()
-        if not leaders:
+        taken = {row.id: row for row in _leaders(session, now, limit)}
+        if not taken:
             return []
-        taken = {row.id: row for row in leaders}
-        for row in leaders:
-            more = _more(row, now)
-            if more is None:
-                continue
-            for extra in session.scalars(
-                select(Notification)
-                .where(more, Notification.id.not_in(list(taken)))
-                .order_by(Notification.id)
-                .limit(GROUP_MAX)
-                .with_for_update(skip_locked=True)
-            ):
-                taken[extra.id] = extra
-        rows = _live(session, list(taken.values()))
-        jobs: list[Job] = []
+        for extra in _with_them(session, list(taken.values()), now):
+            taken.setdefault(extra.id, extra)
+        alerts = {
+            alert.id: alert
+            for alert in session.scalars(
+                select(Alert)
+                .options(lazyload(Alert.history))
+                .where(Alert.id.in_({r.alert_id for r in taken.values() if r.alert_id}))
+            )
+        }
+        rows = _live(session, list(taken.values()), alerts)
+        going = []
         sent: dict[int, int] = {}  # messages to each group robot in the last minute
-        for batch in load(session, rows, public_url, GROUP_MAX):
+        for batch in load(session, rows, public_url, GROUP_MAX, alerts):
             robot = batch.target.endpoint_id if batch.target.kind in ROBOTS else None
             if robot is not None:
                 if robot not in sent:
@@ -184,27 +179,102 @@ def _claim(
                     deferred.append(batch.key)
                     continue
                 sent[robot] += 1
-            _mark(
-                session,
+            going.append(batch)
+        if not going:
+            return []
+        # One statement marks the claim; a new group's rows also learn their key.
+        _mark(
+            session,
+            [i for batch in going for i in batch.ids],
+            state=NotificationState.SENDING,
+            claimed_by=worker_id,
+            claimed_until=lease,
+            attempts=Notification.attempts + 1,
+        )
+        for batch in going:
+            if len(batch.ids) > 1 and any(row.batch_id != batch.key for row in batch.rows):
+                _mark(session, batch.ids, batch_id=batch.key)
+        return [
+            Job(
+                batch.key,
                 batch.ids,
-                state=NotificationState.SENDING,
-                claimed_by=worker_id,
-                claimed_until=lease,
-                attempts=Notification.attempts + 1,
-                batch_id=None if batch.ids == (batch.key,) else batch.key,
+                max(row.attempts for row in batch.rows) + 1,
+                min(row.first_at for row in batch.rows),
+                lease,
+                batch.target,
+                compose(batch, now),
             )
-            jobs.append(
-                Job(
-                    batch.key,
-                    batch.ids,
-                    max(row.attempts for row in batch.rows) + 1,
-                    min(row.first_at for row in batch.rows),
-                    lease,
-                    batch.target,
-                    compose(batch, now),
-                )
-            )
-        return jobs
+            for batch in going
+        ]
+
+
+def _leaders(session: Session, now: datetime, limit: int) -> list[Notification]:
+    """Up to limit rows to send, locked: first those whose worker's lease ran out, then the
+    pending ones in the order they came due (each read in its index's order, not sorted).
+
+    Chosen and locked first, then marked: PostgreSQL may rescan a LIMIT subquery inside an
+    UPDATE and take more rows than asked. SQLite's writer holds its lock from BEGIN.
+    """
+    lapsed = session.scalars(
+        select(Notification)
+        .where(Notification.state == NotificationState.SENDING, Notification.claimed_until < now)
+        .order_by(Notification.next_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if len(lapsed) >= limit:
+        return list(lapsed)
+    pending = session.scalars(
+        select(Notification)
+        .where(Notification.state == NotificationState.PENDING, Notification.next_at <= now)
+        .order_by(Notification.next_at)
+        .limit(limit - len(lapsed))
+        .with_for_update(skip_locked=True)
+    ).all()
+    return [*lapsed, *pending]
+
+
+def _with_them(session: Session, leaders: list[Notification], now: datetime) -> list[Notification]:
+    """What goes in one message with the claimed rows, in two queries for the whole claim:
+    the rest of the batches they were sent in before (a retry, a take-over), and fresh rows
+    for the same recipient and site that would come due within the grouping wait. A digest,
+    or a row sent alone before, goes alone."""
+    found: list[Notification] = []
+    batches = {row.batch_id for row in leaders if row.batch_id is not None}
+    if batches:
+        found += session.scalars(
+            select(Notification)
+            .where(Notification.batch_id.in_(batches), _due(now))
+            .with_for_update(skip_locked=True)
+        ).all()
+    fresh = [
+        row
+        for row in leaders
+        if row.batch_id is None and row.alert_id is not None and row.attempts == 0
+    ]
+    if not fresh:
+        return found
+    recipients = {(row.endpoint_id, row.user_id, row.site_id) for row in fresh}
+    taken = {row.id for row in leaders}
+    candidates = session.scalars(
+        select(Notification)
+        .where(
+            Notification.site_id.in_({row.site_id for row in fresh}),
+            Notification.state == NotificationState.PENDING,
+            Notification.next_at <= now + GROUP_WAIT,
+            Notification.attempts == 0,
+            Notification.batch_id.is_(None),
+            Notification.alert_id.is_not(None),
+        )
+        .order_by(Notification.id)
+        .limit(len(fresh) * GROUP_MAX)
+        .with_for_update(skip_locked=True)
+    ).all()
+    return found + [
+        row
+        for row in candidates
+        if row.id not in taken and (row.endpoint_id, row.user_id, row.site_id) in recipients
+    ]
 
 
 def _robot_minute(session: Session, endpoint_id: int, now: datetime) -> int:
@@ -223,32 +293,12 @@ def _robot_minute(session: Session, endpoint_id: int, now: datetime) -> int:
     )
 
 
-def _more(row: Notification, now: datetime):  # type: ignore[no-untyped-def]
-    """What goes in one message with a claimed row: the rest of its batch when it was sent
-    in one before (a retry, a take-over), else fresh rows for its recipient and site that
-    would come due within the grouping wait; None for a digest or a row sent alone before."""
-    if row.batch_id is not None:
-        return (Notification.batch_id == row.batch_id) & _due(now)
-    if row.alert_id is None or row.attempts > 0:
-        return None
-    return _same(row) & (
-        (Notification.state == NotificationState.PENDING)
-        & (Notification.next_at <= now + GROUP_WAIT)
-        & (Notification.attempts == 0)
-        & Notification.batch_id.is_(None)
-    )
-
-
-def _live(session: Session, rows: list[Notification]) -> list[Notification]:
+def _live(
+    session: Session, rows: list[Notification], alerts: dict[int, Alert]
+) -> list[Notification]:
     """Rows still worth sending; the rest are cancelled. Acknowledged: the ladder's later
     rungs are moot. Resolved: everything but the news that the alert cleared."""
-    alert_ids = {row.alert_id for row in rows if row.alert_id is not None}
-    states: dict[int, AlertState] = {
-        alert_id: state
-        for alert_id, state in session.execute(
-            select(Alert.id, Alert.state).where(Alert.id.in_(alert_ids))
-        )
-    }
+    states = {alert_id: alert.state for alert_id, alert in alerts.items()}
     stopped = [
         row.id
         for row in rows
@@ -263,6 +313,38 @@ def _live(session: Session, rows: list[Notification]) -> list[Notification]:
             session, stopped, state=NotificationState.CANCELLED, claimed_by=None, claimed_until=None
         )
     return [row for row in rows if row.id not in stopped]
+
+
+def release(sessions: sessionmaker[Session], jobs: Sequence[Job], worker_id: str) -> None:
+    """Give claimed messages back unsent: due as they were, the claim's attempt not counted."""
+    with sessions() as session, session.begin():
+        for job in jobs:
+            _settle(
+                session,
+                job.ids,
+                worker_id,
+                job.lease,
+                state=NotificationState.PENDING,
+                attempts=Notification.attempts - 1,
+            )
+
+
+def _settle(
+    session: Session, ids: Sequence[int], worker_id: str, lease: datetime, **values: object
+) -> None:
+    """A claim's rows take their next state, only while the claim is still ours: a worker that
+    took over after the lease decides for itself."""
+    session.execute(
+        update(Notification)
+        .where(
+            Notification.id.in_(ids),
+            Notification.claimed_by == worker_id,
+            Notification.claimed_until == lease,
+            Notification.state == NotificationState.SENDING,
+        )
+        .values(claimed_until=None, claimed_by=None, **values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _mark(session: Session, ids: Sequence[int], **values: object) -> None:
@@ -292,52 +374,52 @@ def record(
     worker_id: str,
     rng: random.Random,
 ) -> None:
-    """Log each attempt, then each row's next state: delivered, due again later, or dead."""
+    """Log each attempt, then each row's next state: delivered, due again later, or dead.
+
+    One transaction per claim: the attempts in one INSERT, the delivered rows in one UPDATE.
+    """
+    delivered = [i for job, outcome in done if outcome.delivered for i in job.ids]
     with sessions() as session, session.begin():
+        session.add_all(
+            NotificationAttempt(
+                notification_id=notification_id,
+                endpoint_id=job.target.endpoint_id,
+                user_id=job.target.user_id,
+                at=now,
+                delivered=outcome.delivered,
+                status=outcome.status,
+                latency_ms=outcome.latency_ms,
+                excerpt=outcome.excerpt,
+                error=outcome.error,
+            )
+            for job, outcome in done
+            for notification_id in job.ids
+        )
+        if delivered:
+            _settle(
+                session,
+                delivered,
+                worker_id,
+                done[0][0].lease,
+                state=NotificationState.DELIVERED,
+                delivered_at=now,
+                last_error=None,
+            )
         for job, outcome in done:
-            values: dict[str, object] = {"claimed_until": None, "claimed_by": None}
             if outcome.delivered:
-                values |= {
-                    "state": NotificationState.DELIVERED,
-                    "delivered_at": now,
-                    "last_error": None,
-                }
-            else:
-                again = None
-                if outcome.retryable:
-                    again = retry.next_attempt(
-                        job.attempt, job.first_at, now, rng, retry_after=outcome.retry_after
-                    )
-                state = NotificationState.DEAD if again is None else NotificationState.PENDING
-                values |= {"state": state, "last_error": outcome.error}
-                if again is not None:
-                    values["next_at"] = again
-            session.add_all(
-                NotificationAttempt(
-                    notification_id=notification_id,
-                    endpoint_id=job.target.endpoint_id,
-                    user_id=job.target.user_id,
-                    at=now,
-                    delivered=outcome.delivered,
-                    status=outcome.status,
-                    latency_ms=outcome.latency_ms,
-                    excerpt=outcome.excerpt,
-                    error=outcome.error,
+                continue
+            again = None
+            if outcome.retryable:
+                again = retry.next_attempt(
+                    job.attempt, job.first_at, now, rng, retry_after=outcome.retry_after
                 )
-                for notification_id in job.ids
-            )
-            # Only while the claim is still ours: a worker that took over after the lease decides.
-            session.execute(
-                update(Notification)
-                .where(
-                    Notification.id.in_(job.ids),
-                    Notification.claimed_by == worker_id,
-                    Notification.claimed_until == job.lease,
-                    Notification.state == NotificationState.SENDING,
-                )
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
+            values: dict[str, object] = {
+                "state": NotificationState.DEAD if again is None else NotificationState.PENDING,
+                "last_error": outcome.error,
+            }
+            if again is not None:
+                values["next_at"] = again
+            _settle(session, job.ids, worker_id, job.lease, **values)
     for job, outcome in done:
         if not outcome.delivered:
             log.warning(

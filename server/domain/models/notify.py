@@ -128,7 +128,11 @@ class Notification(Tenanted, Base):
     """
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_due", "state", "next_at"),)
+    __table_args__ = (
+        Index("ix_notifications_due", "state", "next_at"),
+        # What waits for a site: a claim takes it along into one message per recipient.
+        Index("ix_notifications_site_state", "site_id", "state", "next_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dedupe: Mapped[str] = mapped_column(String(100), unique=True)
