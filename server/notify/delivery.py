@@ -30,6 +30,7 @@ from server.domain.models import (
     Notification,
     NotificationAttempt,
     NotificationState,
+    NotifyEndpoint,
 )
 from server.domain.notify.outbox import GROUP_WAIT
 from server.notify import retry
@@ -297,15 +298,32 @@ def _live(
     session: Session, rows: list[Notification], alerts: dict[int, Alert]
 ) -> list[Notification]:
     """Rows still worth sending; the rest are cancelled. Acknowledged: the ladder's later
-    rungs are moot. Resolved: everything but the news that the alert cleared."""
+    rungs are moot. Resolved: everything but the news that the alert cleared. A deactivated
+    endpoint: nothing more goes there."""
     states = {alert_id: alert.state for alert_id, alert in alerts.items()}
+    endpoints = {row.endpoint_id for row in rows if row.endpoint_id is not None}
+    retired = set(
+        session.scalars(
+            select(NotifyEndpoint.id).where(
+                NotifyEndpoint.id.in_(endpoints), NotifyEndpoint.active.is_(False)
+            )
+        )
+        if endpoints
+        else ()
+    )
     stopped = [
         row.id
         for row in rows
-        if row.alert_id is not None
-        and (
-            (states[row.alert_id] is AlertState.RESOLVED and row.change not in ENDS)
-            or (states[row.alert_id] is AlertState.ACKNOWLEDGED and row.change == "unacknowledged")
+        if row.endpoint_id in retired
+        or (
+            row.alert_id is not None
+            and (
+                (states[row.alert_id] is AlertState.RESOLVED and row.change not in ENDS)
+                or (
+                    states[row.alert_id] is AlertState.ACKNOWLEDGED
+                    and row.change == "unacknowledged"
+                )
+            )
         )
     ]
     if stopped:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from server import worker
-from server.domain.models import AlertSeverity, EndpointKind, NotificationAttempt
+from server.domain.models import AlertSeverity, EndpointKind, NotificationAttempt, NotifyEndpoint
 from server.domain.models import NotificationState as State
 from server.domain.notify import outbox
 from server.notify import delivery
@@ -102,6 +102,15 @@ class TestDelivery:
         server.script(Reply(429, headers={"retry-after": "600"}), Reply(200))
         deliver()
         assert notifications(db)[0].next_at >= NOW + timedelta(seconds=600)
+
+    def test_an_endpoint_deactivated_before_sending_gets_nothing(self, db, deliver, hook):
+        server, *_ = hook
+        (planned,) = notifications(db)
+        db.get(NotifyEndpoint, planned.endpoint_id).active = False
+        db.flush()
+        assert deliver() == 0
+        assert server.received == []
+        assert notifications(db)[0].state is State.CANCELLED
 
     def test_a_refusal_is_final(self, db, deliver, hook):
         server, *_ = hook
