@@ -10,6 +10,7 @@ from benchmarks import (
     fuzz,
     inspection_sync,
     load_sync,
+    notify,
     photo_upload,
     qr_sheet,
     sync_scans,
@@ -27,6 +28,7 @@ BENCHMARKS = (
     console,
     load_sync,
     crash_drill,
+    notify,
     fuzz,
 )
 

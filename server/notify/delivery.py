@@ -11,6 +11,7 @@ recipient and site within the grouping wait. A row whose alert was acknowledged 
 rung) or resolved (anything but the news that it cleared) is cancelled instead of sent.
 """
 
+import functools
 import logging
 import random
 import time
@@ -73,8 +74,10 @@ class Job:
 
 
 def channels(client: httpx.Client, smtp: SmtpSettings | None = None) -> Callable[[Target], Channel]:
-    """send_for: the channel for a target, every one sharing the worker's HTTP client."""
+    """send_for: the channel for a target, every one sharing the worker's HTTP client; made
+    once per target (its signing keys parsed once), since channels keep no state per send."""
 
+    @functools.lru_cache(maxsize=1024)
     def send_for(target: Target) -> Channel:
         if target.kind == EMAIL:
             if smtp is None:
