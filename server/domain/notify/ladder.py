@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -134,8 +134,3 @@ def quiet(preference: NotifyPreference, now: datetime) -> bool:
 def held(preference: NotifyPreference, severity: AlertSeverity, now: datetime) -> bool:
     """Low and medium alerts wait for the digest in quiet hours; high and critical never do."""
     return severity.rank < AlertSeverity.HIGH.rank and quiet(preference, now)
-
-
-def local_time(value: str) -> time:
-    """'22:00' as a time of day."""
-    return time.fromisoformat(value)
