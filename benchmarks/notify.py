@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from standardwebhooks import Webhook
 
 from benchmarks import seed
@@ -45,6 +45,7 @@ from benchmarks.pg import pg_or_sqlite
 from benchmarks.report import emit
 from server import create_app, migrate, worker
 from server.cli import worker_command
+from server.db import among
 from server.domain.actor import reset_actor, set_actor
 from server.domain.alerts import lifecycle
 from server.domain.alerts.kinds import AlertKey, AlertKind
@@ -56,6 +57,7 @@ from server.domain.models import (
     DeviceEvent,
     EndpointKind,
     Notification,
+    NotificationAttempt,
     NotificationState,
     NotifyEndpoint,
     Site,
@@ -214,6 +216,62 @@ def _bare(client: httpx.Client, base: str, sent: list[Any]) -> float:
     return time.perf_counter() - start
 
 
+def _floor(vigil: Any, client: httpx.Client, base: str, sent: list[Any]) -> float:
+    """Seconds for the least bookkeeping a durable outbox needs around the same posts: the
+    backlog made due again, then claims of CLAIM rows (lock, mark `sending`), the captured
+    bodies posted in a bare loop, one INSERT of the attempts and one UPDATE to `delivered`
+    per claim. No composing, no grouping, no cancelling, no ORM: what no design can skip."""
+    by_key = {headers["webhook-id"]: (path, headers, body) for _, path, headers, body in sent}
+    table = Notification.__table__
+    with vigil.sessionmaker() as session, session.begin():
+        session.execute(NotificationAttempt.__table__.delete())
+        session.execute(
+            table.update().values(state=NotificationState.PENDING, attempts=0, delivered_at=None)
+        )
+    now = utcnow()
+    start = time.perf_counter()
+    while True:
+        with vigil.sessionmaker() as session, session.begin():
+            ids = session.scalars(
+                select(table.c.id)
+                .where(table.c.state == NotificationState.PENDING, table.c.next_at <= now)
+                .order_by(table.c.next_at)
+                .limit(delivery.CLAIM)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not ids:
+                break
+            session.execute(
+                table.update()
+                .where(among(session, table.c.id, ids))
+                .values(state=NotificationState.SENDING, attempts=table.c.attempts + 1)
+            )
+        logged = []
+        for key in ids:
+            path, headers, body = by_key[f"vigil-n{key}"]
+            began = time.perf_counter()
+            answer = client.post(f"{base}{path}", content=body.encode(), headers=headers)
+            took = round((time.perf_counter() - began) * 1000)
+            logged.append(
+                {
+                    "notification_id": key,
+                    "at": now,
+                    "delivered": True,
+                    "status": answer.status_code,
+                    "latency_ms": took,
+                    "excerpt": answer.text,
+                }
+            )
+        with vigil.sessionmaker() as session, session.begin():
+            session.execute(insert(NotificationAttempt), logged)
+            session.execute(
+                table.update()
+                .where(among(session, table.c.id, ids))
+                .values(state=NotificationState.DELIVERED, delivered_at=now)
+            )
+    return time.perf_counter() - start
+
+
 @dataclass
 class Fanout:
     """What fanout() measured: messages sent, seconds for ours and each bare run."""
@@ -221,6 +279,7 @@ class Fanout:
     messages: int
     ours_s: float
     bare_s: list[float]
+    floor_s: float
     deliver_calls: int
     seeded_s: float
 
@@ -246,7 +305,8 @@ def fanout(url: str, alerts: int) -> Fanout:
             ours = time.perf_counter() - start
             sent = received(hook)
             bare = [_bare(client, hook, sent) for _ in range(BASELINE_RUNS)]
-            received(hook)  # forget the baseline's posts
+            floor = _floor(vigil, client, hook, sent)
+            received(hook)  # forget the baselines' posts
         with vigil.sessionmaker() as session:
             states = dict(
                 session.execute(
@@ -260,7 +320,7 @@ def fanout(url: str, alerts: int) -> Fanout:
     assert states == {NotificationState.DELIVERED: alerts}, states
     for _, _, headers, body in sent[:: max(1, len(sent) // 20)]:
         Webhook(secret).verify(body, headers)  # what was timed was signed right
-    return Fanout(len(sent), ours, bare, calls, seeded)
+    return Fanout(len(sent), ours, bare, floor, calls, seeded)
 
 
 def run_fanout() -> None:
@@ -279,7 +339,11 @@ def run_fanout() -> None:
         f"empty: {got.messages:,} signed Standard Webhooks posts (one alert each, all 200, each "
         f"delivery logged), {got.ours_s:.1f} s; baseline: the same bodies and headers posted in "
         f"a bare loop with the same httpx.Client to the same receiver (another process, "
-        f"HTTP/1.1 keep-alive), median of {BASELINE_RUNS}: {bare_s:.1f} s. ({where}) ratio = "
+        f"HTTP/1.1 keep-alive), median of {BASELINE_RUNS}: {bare_s:.1f} s. The floor, those "
+        f"posts inside the least bookkeeping any durable outbox does (claims of "
+        f"{delivery.CLAIM} locked and marked, attempts logged, rows marked delivered; raw "
+        f"statements, nothing composed): {got.messages / got.floor_s:,.0f} msgs/s, "
+        f"{bare_s and got.floor_s / bare_s:.2f} times the bare loop's time. ({where}) ratio = "
         f"baseline / ours; target at most 1.5",
         ratio=theirs / mine,
     )

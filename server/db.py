@@ -2,12 +2,25 @@
 few statements that speak to one driver or dialect directly."""
 
 import enum
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 import psycopg
-from sqlalchemy import Connection, CursorResult, DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    CursorResult,
+    DateTime,
+    Enum,
+    Integer,
+    MetaData,
+    any_,
+    create_engine,
+    event,
+    literal,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -48,6 +61,15 @@ def insert_new_only(session: Session, model: Any, *keys: str) -> Any:
     """INSERT that skips rows whose unique keys exist (ON CONFLICT DO NOTHING), on either engine."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     return dialect.insert(model).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def among(session: Session, column: Any, ids: Iterable[int]) -> Any:
+    """`column IN ids`; on PostgreSQL `column = ANY(array)`: one statement text whatever the
+    count, so psycopg parses it once and PostgreSQL may prepare it (a long IN list is a new
+    text each time, scanned again by psycopg once over 50 parameters)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(literal(list(ids), ARRAY(Integer)))
+    return column.in_(list(ids))
 
 
 def insert_values(

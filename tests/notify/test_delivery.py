@@ -130,6 +130,25 @@ class TestDelivery:
         assert len(server.received) == 2
 
 
+    def test_one_receiver_at_a_time_each_and_a_slow_one_holds_up_no_other(
+        self, db, make, deliver, receiver
+    ):
+        arrived: list[str] = []  # both receivers' requests, in the order they came
+        slow = receiver(lambda request: arrived.append("slow"))
+        fast = receiver(lambda request: arrived.append("fast"))
+        slow.script(Reply(delay=1.0), Reply())
+        org = make.org()
+        endpoint(db, org, slow.url)
+        endpoint(db, org, fast.url)
+        for n in (1, 2):  # two sites: two messages for each endpoint
+            found(db, make.site(org), n)
+        assert outbox.plan(db, NOW) == 4
+        assert deliver() == 4
+        # The slow one's second message waits for its first answer (one request at a time
+        # per receiver, in order); the fast one is served meanwhile.
+        assert arrived == ["slow", "fast", "fast", "slow"]
+
+
 class TestRobots:
     @pytest.mark.parametrize("kind", [EndpointKind.WECOM, EndpointKind.DINGTALK])
     def test_a_group_robot_gets_markdown_in_english_when_asked(

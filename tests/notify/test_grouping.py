@@ -227,7 +227,7 @@ def test_a_grouped_message_whose_deliverer_is_killed_is_resent_whole_under_its_k
         (alone,) = [n for n in notifications(session) if n.alert_id == late]
     ids = [r.headers["webhook-id"] for r in server.received]
     assert Counter(ids) == {f"vigil-n{key}": 2, f"vigil-n{alone.id}": 1}
-    # The take-over sends its messages at once (delivery.SENDERS): found by key, not order.
+    # Found by key, not by order.
     batches = [r.json()["data"] for r in server.received if r.headers["webhook-id"] != alone.key]
     first, resent = ([a["alert_id"] for a in data["alerts"]] for data in batches)
     assert first == resent == burst  # the same twenty, under the same key
