@@ -9,7 +9,8 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from server.domain.inspection import overdue
 from server.domain.notify import digest, escalate, outbox
 from server.domain.patrol import judging, lone_worker, rounds_ahead, scans
 from server.notify import delivery
+from server.reports import making as reports
 
 log = logging.getLogger("vigil.worker")
 # The evaluator acts for no user; the audit trail names it.
@@ -67,6 +69,7 @@ class PassCounts:
     escalations: int = 0
     digests: int = 0
     notifications_delivered: int = 0
+    reports_made: int = 0
     failed: list[str] = field(default_factory=list)
 
 
@@ -89,9 +92,11 @@ def sweep(session: Session, now: datetime) -> PassCounts:
 
 
 def run_once(vigil: Any, send_for: Callable[..., Any] | None = None) -> PassCounts:
-    """One pass as of now, in a session of its own, then the notifications that are due.
+    """One pass as of now, in a session of its own, then the notifications that are due, then
+    the reports asked for or changed by late data.
 
-    Delivery opens its own short transactions and none while it waits on a receiver.
+    Delivery opens its own short transactions and none while it waits on a receiver; reports
+    come last, since a slow one must not hold up an alert's news.
     """
     with vigil.sessionmaker() as session:
         counts = sweep(session, utcnow())
@@ -100,7 +105,22 @@ def run_once(vigil: Any, send_for: Callable[..., Any] | None = None) -> PassCoun
             _deliver(vigil, delivery.channels(client, vigil.smtp), counts)
     else:
         _deliver(vigil, send_for, counts)
+    try:
+        with vigil.sessionmaker() as session, _as_evaluator():
+            counts.reports_made = reports.make(session, vigil.blobs, utcnow())
+    except Exception:  # like a failed stage: logged, counted, retried next pass
+        log.exception("stage failed", extra={"stage": "reports_made"})
+        counts.failed.append("reports_made")
     return counts
+
+
+@contextmanager
+def _as_evaluator() -> Iterator[None]:
+    token = set_actor(EVALUATOR)
+    try:
+        yield
+    finally:
+        reset_actor(token)
 
 
 def _deliver(vigil: Any, send_for: Callable[..., Any], counts: PassCounts) -> None:

@@ -32,6 +32,7 @@ from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
 from server.api.query import init_query_check
+from server.api.reports import routes as reports
 from server.api.rounds import routes as rounds
 from server.api.schedules import routes as schedules
 from server.api.security import init_security
@@ -72,6 +73,7 @@ MODULES = (
     notify_endpoints,
     escalation_policies,
     notify_preferences,
+    reports,
     audit,
     health,
 )

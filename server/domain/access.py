@@ -24,6 +24,8 @@ HANDLE_ALERTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 MANAGE_NOTIFY = frozenset({Role.ADMIN})
 # The scan log: what handhelds reported, as evidence behind alerts.
 READ_EVENTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+# Reports: asking for them, reading and downloading them.
+READ_REPORTS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # The supervisor console's pages: the daily review of rounds, alerts and plant.
 CONSOLE = frozenset({Role.ADMIN, Role.SUPERVISOR})
 

@@ -47,6 +47,10 @@ from server.domain.models import (
     PhysicalTag,
     PhysicalTagKind,
     QrTag,
+    Report,
+    ReportFormat,
+    ReportKind,
+    ReportState,
     Round,
     RouteOrder,
     RouteStop,
@@ -381,6 +385,37 @@ class Factory:
         kw.setdefault("name", f"Ladder {next(_seq)}")
         kw.setdefault("steps", [{"roles": ["supervisor"]}, {"after_min": 15, "roles": ["admin"]}])
         return self._add(EscalationPolicy(org_id=org.id, **kw))
+
+    def report(
+        self, site: Site, blobs: Any, content: bytes = b"%PDF-1.4 made", **kw: Any
+    ) -> Report:
+        """A made daily activity report of site's night shift of 2026-12-01, its bytes stored."""
+        sha = hashlib.sha256(content).hexdigest()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "r.pdf"
+            path.write_bytes(content)
+            blobs.put_file(sha, path)
+        since = datetime.fromisoformat("2026-12-01T12:00:00+00:00")
+        kw.setdefault("subject", "2026-12-01 20:00")
+        kw.setdefault("params", {"day": "2026-12-01", "shift": "20:00", "name": "夜班"})
+        return self._add(
+            Report(
+                org_id=site.org_id,
+                site_id=site.id,
+                kind=ReportKind.DAILY_ACTIVITY,
+                format=ReportFormat.PDF,
+                language="zh",
+                since=since,
+                until=since + timedelta(hours=12),
+                state=ReportState.MADE,
+                made_at=utcnow(),
+                checked_at=utcnow(),
+                sha256=sha,
+                size=len(content),
+                fingerprint="0" * 64,
+                **kw,
+            )
+        )
 
     def notify_preference(self, user: User, **kw: Any) -> NotifyPreference:
         """How user is told: by e-mail (in Chinese, unless told), with no quiet hours."""

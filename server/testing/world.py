@@ -34,6 +34,7 @@ class Place:
     notify_endpoint: Any
     notification: Any
     escalation_policy: Any
+    report: Any
     make_photo: Callable[[], str]
 
     @cached_property
@@ -80,6 +81,7 @@ def build_world(make: Factory, blobs: Any) -> World:
             notify_endpoint=hook,
             notification=make.notification(alert, hook),
             escalation_policy=make.escalation_policy(org, site_id=site.id),
+            report=make.report(site, blobs),
             resolved_alert=make.alert(
                 patrol_round, key=f"round_late_start:{patrol_round.id}", state=AlertState.RESOLVED
             ),

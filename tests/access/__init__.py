@@ -10,10 +10,21 @@ from tests.access.intake import INTAKE
 from tests.access.notify import NOTIFY
 from tests.access.patrol import PATROL
 from tests.access.registry import REGISTRY
+from tests.access.reports import REPORT_CASES
 from tests.access.tags import TAG_KEYS, TAGS
 from tests.access.unprotected import DEVICE, DOCS, PUBLIC
 
-CASES = [*REGISTRY, *TAGS, *INTAKE, *FIELD_REPORTS, *PATROL, *INSPECTION, *TAG_KEYS, *NOTIFY]
+CASES = [
+    *REGISTRY,
+    *TAGS,
+    *INTAKE,
+    *FIELD_REPORTS,
+    *PATROL,
+    *INSPECTION,
+    *TAG_KEYS,
+    *NOTIFY,
+    *REPORT_CASES,
+]
 PROTECTED = {(c.method, c.rule) for c in CASES}
 
 __all__ = [

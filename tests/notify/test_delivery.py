@@ -129,7 +129,6 @@ class TestDelivery:
         assert notifications(db)[0].state is State.DEAD
         assert len(server.received) == 2
 
-
     def test_one_receiver_at_a_time_each_and_a_slow_one_holds_up_no_other(
         self, db, make, deliver, receiver
     ):

@@ -35,6 +35,7 @@ from server.domain.models.patrol import (
     Schedule,
 )
 from server.domain.models.photos import Photo, PhotoRef
+from server.domain.models.reports import Report, ReportFormat, ReportKind, ReportState
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
 from server.domain.models.users import (
@@ -83,6 +84,10 @@ __all__ = [
     "PhysicalTagKind",
     "QrTag",
     "Reading",
+    "Report",
+    "ReportFormat",
+    "ReportKind",
+    "ReportState",
     "Round",
     "RoundStatus",
     "RouteOrder",

@@ -2,11 +2,14 @@
 
 import enum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from server.db import Base, str_enum
 from server.domain.models.mixins import Registry, Tenanted
+
+# A site's shifts when it names none: the day shift and the night shift, twelve hours each.
+DEFAULT_SHIFTS = ({"name": "白班", "start": "08:00"}, {"name": "夜班", "start": "20:00"})
 
 
 class Organization(Registry, Base):
@@ -42,6 +45,11 @@ class Site(Registry, Tenanted, Base):
     geofence_radii: Mapped[float] = mapped_column(default=2.0, server_default=text("2.0"))
     # A new schedule's grace for a late start, in minutes, when it does not say.
     default_grace_min: Mapped[int] = mapped_column(default=15, server_default=text("15"))
+    # The guards' shifts, each from its start (HH:MM site time) to the next one's: the daily
+    # activity report covers one. The manuals' day and night shifts unless the site says.
+    shifts: Mapped[list[dict[str, str]]] = mapped_column(
+        JSON, default=lambda: [dict(s) for s in DEFAULT_SHIFTS]
+    )
 
 
 class ZoneKind(enum.StrEnum):

@@ -1,0 +1,1 @@
+"""Reports: ask for one, list them, fetch one and its bytes."""

@@ -1,0 +1,1 @@
+"""Reports: what they tell, gathered from the features; requested, made once, versioned."""
