@@ -4,10 +4,10 @@ from typing import Any
 
 import marshmallow as ma
 
-from server.api.common import Id, ListArgs, RegistrySchema, name_field
+from server.api.common import Id, ListArgs, RegistrySchema, Schema, name_field
 from server.api.fields import Int, Text
 from server.domain.models import ZoneKind
-from server.domain.registry.sites import DETECTION_LIMITS
+from server.domain.registry.sites import DETECTION_LIMITS, MAX_SHIFTS
 
 
 def _setting(
@@ -17,6 +17,17 @@ def _setting(
     least, most = DETECTION_LIMITS[name]
     metadata = {"description": description, "example": example}
     return field(validate=ma.validate.Range(least, most), metadata=metadata, **kw)
+
+
+class ShiftSchema(Schema):
+    """A guards' shift: from its start (site time) until the next shift's start."""
+
+    name = Text(validate=ma.validate.Length(min=1, max=40), metadata={"example": "夜班"})
+    start = Text(
+        required=True,
+        validate=ma.validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="HH:MM, 00:00 to 23:59"),
+        metadata={"example": "20:00"},
+    )
 
 
 class SiteSchema(RegistrySchema):
@@ -58,6 +69,14 @@ class SiteSchema(RegistrySchema):
         "A scan farther than this many of its checkpoint's radii, GPS accuracy allowed for, "
         "is a far scan (default 2.0)",
         2.0,
+    )
+    shifts = ma.fields.List(
+        ma.fields.Nested(ShiftSchema),
+        validate=ma.validate.Length(min=1, max=MAX_SHIFTS),
+        metadata={
+            "description": "The guards' shifts, each until the next one's start; the daily "
+            "activity report covers one (default: 白班 08:00, 夜班 20:00)"
+        },
     )
     default_grace_min = _setting(
         Int,

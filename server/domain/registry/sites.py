@@ -15,6 +15,7 @@ from server.domain.models import Site, Zone
 from server.domain.writes import Precondition
 
 SORTABLE = ("name", "created_at", "updated_at")
+MAX_SHIFTS = 6  # a day cut into more pieces than this is not a guards' roster
 # A site's detection settings (docs/patrols.md), each from its least to its most.
 DETECTION_LIMITS: dict[str, tuple[float, float]] = {
     "inactivity_min": (5, 1440),  # may also be None: no lone-worker watch
@@ -58,6 +59,19 @@ def check_detection(data: dict[str, Any]) -> None:
             )
 
 
+def check_shifts(data: dict[str, Any]) -> None:
+    """Shifts given have distinct starts; they are kept in the order of the day."""
+    if "shifts" not in data:
+        return
+    starts = [shift["start"] for shift in data["shifts"]]
+    if len(set(starts)) != len(starts):
+        raise Invalid("two shifts start at the same time", {"shifts": ["starts must differ"]})
+    data["shifts"] = sorted(
+        ({"name": s.get("name") or s["start"], "start": s["start"]} for s in data["shifts"]),
+        key=lambda s: s["start"],
+    )
+
+
 def list_query(filters: dict[str, Any]) -> Select[Any]:
     """Sites the current actor works on."""
     actor = current_actor()
@@ -82,6 +96,7 @@ def create(session: Session, data: dict[str, Any]) -> Site:
     access.require_role(actor, access.MANAGE_SITES)
     check_timezone(data["timezone"])
     check_detection(data)
+    check_shifts(data)
     return writes.create(session, Site(org_id=actor.org_id, **data))
 
 
@@ -96,6 +111,7 @@ def update(
     if "timezone" in data:
         check_timezone(data["timezone"])
     check_detection(data)
+    check_shifts(data)
     return writes.update(session, site, data)
 
 
