@@ -13,6 +13,7 @@ from benchmarks import (
     notify,
     photo_upload,
     qr_sheet,
+    reports,
     sync_scans,
 )
 
@@ -29,6 +30,7 @@ BENCHMARKS = (
     load_sync,
     crash_drill,
     notify,
+    reports,
     fuzz,
 )
 

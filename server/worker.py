@@ -24,6 +24,7 @@ from server.domain.clock import utcnow
 from server.domain.inspection import overdue
 from server.domain.notify import digest, escalate, outbox
 from server.domain.patrol import judging, lone_worker, rounds_ahead, scans
+from server.domain.reports import schedules
 from server.notify import delivery
 from server.reports import making as reports
 
@@ -46,6 +47,8 @@ STAGES = (
     Stage("rounds_judged", judging.judge),
     Stage("guards_silent", lone_worker.watch),
     Stage("inspections_overdue", overdue.check),
+    # Reports a schedule asks for once their period ends; made at the end of the pass.
+    Stage("reports_asked", schedules.due),
     # After every stage that raises or changes alerts, so their changes go out in this pass.
     Stage("notifications_planned", outbox.plan),
     # After planning, so a raise's ladder tells its first rung in this same pass.
@@ -65,6 +68,7 @@ class PassCounts:
     rounds_judged: int = 0
     guards_silent: int = 0
     inspections_overdue: int = 0
+    reports_asked: int = 0
     notifications_planned: int = 0
     escalations: int = 0
     digests: int = 0
@@ -126,7 +130,12 @@ def _as_evaluator() -> Iterator[None]:
 def _deliver(vigil: Any, send_for: Callable[..., Any], counts: PassCounts) -> None:
     try:
         counts.notifications_delivered = delivery.deliver(
-            vigil.sessionmaker, send_for, utcnow(), WORKER_ID, public_url=vigil.public_url
+            vigil.sessionmaker,
+            send_for,
+            utcnow(),
+            WORKER_ID,
+            public_url=vigil.public_url,
+            read=delivery.reader(vigil.blobs),
         )
     except Exception:  # like a failed stage: logged, counted, retried next pass
         log.exception("stage failed", extra={"stage": "notifications_delivered"})

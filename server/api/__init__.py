@@ -32,6 +32,7 @@ from server.api.organizations import routes as organizations
 from server.api.patrol_routes import routes as patrol_routes
 from server.api.photos import routes as photos
 from server.api.query import init_query_check
+from server.api.report_schedules import routes as report_schedules
 from server.api.reports import routes as reports
 from server.api.rounds import routes as rounds
 from server.api.schedules import routes as schedules
@@ -74,6 +75,7 @@ MODULES = (
     escalation_policies,
     notify_preferences,
     reports,
+    report_schedules,
     audit,
     health,
 )

@@ -2,7 +2,7 @@
 told in the recipient's language, as Markdown text (robots, webhooks) and HTML (e-mail)."""
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -22,10 +22,11 @@ from server.domain.models import (
     NotificationState,
     NotifyEndpoint,
     NotifyPreference,
+    Report,
     Site,
     User,
 )
-from server.notify.channels import Message
+from server.notify.channels import Attachment, Message
 from server.notify.target import EMAIL, Target
 
 # What happened, as a reader is told it.
@@ -50,6 +51,19 @@ LABELS = {
     "open": ("Still open at your sites", "您负责项目仍未处理的告警"),
     "more": ("and {n} more", "另有 {n} 条"),
 }
+# A scheduled report, by kind; "{what}" is what it covers ("2026-11-20 夜班", "2026-11").
+REPORTS = {
+    "daily_activity": ("Daily activity report", "安保日报"),
+    "compliance": ("Compliance report", "巡更合规报告"),
+    "asset_month": ("Equipment monthly report", "设备月度报告"),
+    "audit": ("Supervisory audit report", "督导检查报告"),
+}
+ATTACH_MAX = 10 * 2**20  # a larger file goes by its link only (mail servers refuse big mail)
+MIMETYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
 DIGEST_OPEN_MAX = 50  # open alerts listed in a digest; the count says how many more
 
 
@@ -67,6 +81,8 @@ class Batch:
     held: list[Notification] = field(default_factory=list)  # a digest's rows
     open: list[Alert] = field(default_factory=list)  # a digest's still-open alerts
     open_count: int = 0
+    report: Report | None = None  # a scheduled report's
+    report_file: bytes | None = None  # its bytes, attached to an e-mail
 
     @property
     def ids(self) -> tuple[int, ...]:
@@ -102,10 +118,11 @@ def load(
     public_url: str,
     most: int,
     alerts: dict[int, Alert],
+    read: Callable[[str], bytes | None] = lambda sha256: None,
 ) -> list[Batch]:
     """The claimed rows as messages (their alerts read already): a batch sent before stays
     one; fresh rows for one recipient and site go together (at most `most` alerts each); a
-    digest goes alone."""
+    digest goes alone, and so does a report (its file read by `read`, for an e-mail)."""
     endpoints = {
         e.id: e
         for e in session.scalars(
@@ -155,7 +172,13 @@ def load(
             batch = Batch(key, part, target, language, public_url)
             batch.alerts = {r.alert_id: alerts[r.alert_id] for r in part if r.alert_id}
             batch.sites = sites
-            if first.alert_id is None:
+            if first.report_id is not None:
+                batch.report = session.get(Report, first.report_id)
+                site = session.get(Site, first.site_id)
+                batch.sites = {site.id: site} if site is not None else {}
+                if target.kind == EMAIL and batch.report is not None and batch.report.sha256:
+                    batch.report_file = read(batch.report.sha256)
+            elif first.alert_id is None:
                 _digest_contents(session, batch, first)
             batches.append(batch)
     return batches
@@ -207,6 +230,8 @@ def _digest_contents(session: Session, batch: Batch, digest: Notification) -> No
 
 def compose(batch: Batch, now: datetime) -> Message:
     """The message for a batch, keyed by its first row so every retry carries the same key."""
+    if batch.report is not None:
+        return _report(batch)
     if batch.rows[0].alert_id is None:
         return _digest(batch)
     if len(batch.rows) == 1:
@@ -344,3 +369,53 @@ def _facts(alert: Alert, site: Site) -> dict[str, Any]:
         "raised_local": local_time(alert.raised_at, site.timezone),
         "due_at": alert.due_at.isoformat() if alert.due_at else None,
     }
+
+
+def _report(batch: Batch) -> Message:
+    """A scheduled report made (or amended): what it covers and its file or its link."""
+    report = batch.report
+    assert report is not None
+    language = batch.language
+    site = batch.sites.get(report.site_id)
+    site_name = site.name if site is not None else ""
+    named = _say(REPORTS.get(report.kind.value, ("Report", "报告")), language)
+    what = report.subject
+    if report.kind.value == "daily_activity":
+        what = f"{report.params.get('day', '')} {report.params.get('name', '')}".strip()
+    amended = report.amends_id is not None
+    title = f"{site_name} {named} {what}".strip()
+    if amended:
+        title += _say((" (amended)", "（更正）"), language)
+    url = f"{batch.public_url.rstrip('/')}/api/v1/reports/{report.id}/file"
+    lines = [f"**{title}**"]
+    if report.changes and amended:
+        lines.append(_say(("Changed: ", "更正内容："), language) + "; ".join(report.changes))
+    attached: tuple[Attachment, ...] = ()
+    data = batch.report_file
+    if data is not None and len(data) <= ATTACH_MAX:
+        name = f"{site_name}-{named}-{what}-v{report.version}.{report.format.value}"
+        attached = (Attachment(name.replace(" ", "_"), MIMETYPES[report.format.value], data),)
+        lines.append(_say(("The report is attached.", "报告见附件。"), language))
+    return Message(
+        idempotency_key=f"vigil-n{batch.key}",
+        change="amended" if amended else "made",
+        title=title,
+        text="\n\n".join(lines),
+        link=url,
+        facts={
+            "report_id": report.id,
+            "kind": report.kind.value,
+            "site_id": report.site_id,
+            "site": site_name,
+            "subject": report.subject,
+            "version": report.version,
+            "amends_id": report.amends_id,
+            "format": report.format.value,
+            "sha256": report.sha256,
+            "since": report.since.isoformat(),
+            "until": report.until.isoformat(),
+        },
+        html="".join(f"<p>{escape(line.strip('*'))}</p>" for line in lines),
+        topic="report",
+        attachments=attached,
+    )

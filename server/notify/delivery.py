@@ -43,6 +43,7 @@ from server.notify.channels.robots import DingTalkRobot, WeComRobot
 from server.notify.channels.webhook import WebhookChannel
 from server.notify.compose import compose, load
 from server.notify.target import EMAIL, Target
+from server.storage import BlobStore
 
 log = logging.getLogger("vigil.notify")
 TIMEOUT = 10.0  # seconds a receiver has to answer
@@ -104,8 +105,10 @@ def deliver(
     *,
     public_url: str,
     rng: random.Random | None = None,
+    read: Callable[[str], bytes | None] | None = None,
 ) -> int:
-    """Send what is due as of now, at most limit messages; how many were delivered.
+    """Send what is due as of now, at most limit messages; how many were delivered. `read`
+    gives a stored file's bytes by its SHA-256 (a report attached to an e-mail).
 
     Claim by claim: each claim's messages go out in lanes, one per target, in order within a
     lane and lanes side by side (SENDERS at a time), then the claim is recorded. Every lease
@@ -120,7 +123,8 @@ def deliver(
     with ThreadPoolExecutor(SENDERS, thread_name_prefix="vigil-send") as senders:
         while taken < limit and time.monotonic() < stop:
             deferred: list[int] = []
-            jobs = _claim(sessions, now, worker_id, min(CLAIM, limit - taken), public_url, deferred)
+            most = min(CLAIM, limit - taken)
+            jobs = _claim(sessions, now, worker_id, most, public_url, deferred, read)
             if not jobs:
                 if deferred:  # a robot's rate put a whole claim off: the next may have more
                     continue
@@ -186,6 +190,7 @@ def _claim(
     limit: int,
     public_url: str,
     deferred: list[int],
+    read: Callable[[str], bytes | None] | None = None,
 ) -> list[Job]:
     """claim, noting in deferred the messages a group robot's rate put off."""
     lease = now + LEASE
@@ -206,7 +211,7 @@ def _claim(
         rows = _live(session, list(taken.values()), alerts)
         going = []
         sent: dict[int, int] = {}  # messages to each group robot in the last minute
-        for batch in load(session, rows, public_url, GROUP_MAX, alerts):
+        for batch in load(session, rows, public_url, GROUP_MAX, alerts, read or _nothing):
             robot = batch.target.endpoint_id if batch.target.kind in ROBOTS else None
             if robot is not None:
                 if robot not in sent:
@@ -244,6 +249,23 @@ def _claim(
             )
             for batch in going
         ]
+
+
+def _nothing(sha256: str) -> bytes | None:
+    return None
+
+
+def reader(blobs: BlobStore) -> Callable[[str], bytes | None]:
+    """A stored file's bytes by its SHA-256, or None when it is not there."""
+
+    def read(sha256: str) -> bytes | None:
+        try:
+            with blobs.open(sha256) as stored:
+                return stored.read()
+        except (OSError, ValueError):
+            return None
+
+    return read
 
 
 def _leaders(session: Session, now: datetime, limit: int) -> list[Notification]:

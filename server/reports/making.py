@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from server.domain import photos
 from server.domain.models import Report, ReportFormat, ReportKind
-from server.domain.reports import making
-from server.domain.reports.kinds import Gathered
-from server.reports import daily_activity
+from server.domain.reports import making, schedules
+from server.domain.reports.facts import Gathered
+from server.reports import asset_month, audit, compliance, daily_activity
 from server.reports.pdf import render_pdf
 from server.storage import BlobStore
 
@@ -80,6 +80,7 @@ def _store(
             path.write_bytes(data)
             blobs.put_file(sha256, path)
     making.made(session, report, gathered, sha256, len(data), now)
+    schedules.made(session, report, now)  # its recipients are told in the same commit
     session.commit()
 
 
@@ -92,6 +93,13 @@ def render(
             gathered.data, _thumbnails(blobs), now, tuple(report.changes)
         )
         return render_pdf(laid_out)
+    if (report.kind, report.format) == (ReportKind.ASSET_MONTH, ReportFormat.PDF):
+        return render_pdf(asset_month.document(gathered.data, now, tuple(report.changes)))
+    if (report.kind, report.format) == (ReportKind.AUDIT, ReportFormat.PDF):
+        laid_out = audit.document(gathered.data, _thumbnails(blobs), now, tuple(report.changes))
+        return render_pdf(laid_out)
+    if report.kind is ReportKind.COMPLIANCE:
+        return compliance.render(report.format, gathered.data, now, tuple(report.changes))
     raise LookupError(f"no renderer for {report.kind} as {report.format}")
 
 

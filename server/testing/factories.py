@@ -26,6 +26,7 @@ from server.domain.models import (
     Asset,
     AssetKind,
     AssetLimit,
+    Cadence,
     Checkpoint,
     Device,
     DeviceEvent,
@@ -50,6 +51,7 @@ from server.domain.models import (
     Report,
     ReportFormat,
     ReportKind,
+    ReportSchedule,
     ReportState,
     Round,
     RouteOrder,
@@ -416,6 +418,13 @@ class Factory:
                 **kw,
             )
         )
+
+    def report_schedule(self, site: Site, **kw: Any) -> ReportSchedule:
+        """Each shift's daily activity report of site, e-mailed to the given people."""
+        kw.setdefault("name", f"Shift report {next(_seq)}")
+        kw.setdefault("kind", ReportKind.DAILY_ACTIVITY)
+        kw.setdefault("cadence", Cadence.SHIFT)
+        return self._add(ReportSchedule(org_id=site.org_id, site_id=site.id, **kw))
 
     def notify_preference(self, user: User, **kw: Any) -> NotifyPreference:
         """How user is told: by e-mail (in Chinese, unless told), with no quiet hours."""

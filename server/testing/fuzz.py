@@ -64,6 +64,7 @@ REAL_IDS: dict[str, Callable[[Place, World], Any]] = {
     "notification_id": lambda p, w: p.notification.id,
     "policy_id": lambda p, w: p.escalation_policy.id,
     "report_id": lambda p, w: p.report.id,
+    "report_schedule_id": lambda p, w: p.report_schedule.id,
     "version": lambda p, w: 1,
     "item_key": lambda p, w: "temperature",
     "sha256": lambda p, w: p.photo,

@@ -35,6 +35,7 @@ class Place:
     notification: Any
     escalation_policy: Any
     report: Any
+    report_schedule: Any
     make_photo: Callable[[], str]
 
     @cached_property
@@ -82,6 +83,7 @@ def build_world(make: Factory, blobs: Any) -> World:
             notification=make.notification(alert, hook),
             escalation_policy=make.escalation_policy(org, site_id=site.id),
             report=make.report(site, blobs),
+            report_schedule=make.report_schedule(site, endpoint_ids=[hook.id]),
             resolved_alert=make.alert(
                 patrol_round, key=f"round_late_start:{patrol_round.id}", state=AlertState.RESOLVED
             ),

@@ -29,3 +29,33 @@ REPORT_CASES = [
     Case("GET", f"{ITEM}/versions", MANAGERS, _at("/versions"), "site"),
     Case("GET", f"{ITEM}/file", MANAGERS, _at("/file"), "site"),
 ]
+
+SCHEDULES = "/api/v1/report-schedules"
+SCHEDULE = f"{SCHEDULES}/<id:report_schedule_id>"
+
+
+def _schedule(body: dict | None = None):
+    return lambda p, w: (f"{SCHEDULES}/{p.report_schedule.id}", body)
+
+
+REPORT_CASES += [
+    Case("GET", SCHEDULES, MANAGERS, fixed(SCHEDULES)),
+    # Another tenant's site, or one the supervisor does not work on, is unknown: 422.
+    Case(
+        "POST",
+        SCHEDULES,
+        MANAGERS,
+        lambda p, w: (
+            SCHEDULES,
+            {
+                "site_id": p.site.id,
+                "name": "夜班日报",
+                "kind": "daily_activity",
+                "endpoint_ids": [p.notify_endpoint.id],
+            },
+        ),
+        "site",
+    ),
+    Case("GET", SCHEDULE, MANAGERS, _schedule(), "site"),
+    Case("PATCH", SCHEDULE, MANAGERS, _schedule({"name": "Renamed"}), "site"),
+]

@@ -21,6 +21,16 @@ class ReportAskSchema(Schema):
     language = Text(validate=ma.validate.OneOf(LANGUAGES), load_default="zh")
     day = ma.fields.Date(metadata=_DAY)
     shift = Text(validate=ma.validate.Regexp(r"^\d{2}:\d{2}$"), metadata=_SHIFT)
+    since = ma.fields.Date(metadata={"description": "A compliance report's first local day"})
+    until = ma.fields.Date(
+        metadata={"description": "A compliance report's last local day (included; 92 at most)"}
+    )
+    asset_id = Id(metadata={"description": "An asset report's asset"})
+    month = Text(
+        validate=ma.validate.Regexp(r"^\d{4}-\d{2}$"),
+        metadata={"description": "An asset report's month, in site time: 2026-11"},
+    )
+    record_id = Id(metadata={"description": "An audit report's scored inspection record"})
 
 
 class ReportVersionSchema(Schema):

@@ -35,7 +35,14 @@ from server.domain.models.patrol import (
     Schedule,
 )
 from server.domain.models.photos import Photo, PhotoRef
-from server.domain.models.reports import Report, ReportFormat, ReportKind, ReportState
+from server.domain.models.reports import (
+    Cadence,
+    Report,
+    ReportFormat,
+    ReportKind,
+    ReportSchedule,
+    ReportState,
+)
 from server.domain.models.tags import QrTag, TagKey, TagStatus, TagSubject
 from server.domain.models.tenancy import Organization, Site, Zone, ZoneKind
 from server.domain.models.users import (
@@ -57,6 +64,7 @@ __all__ = [
     "AssetKind",
     "AssetLimit",
     "AuditEvent",
+    "Cadence",
     "Checkpoint",
     "Device",
     "DeviceEvent",
@@ -87,6 +95,7 @@ __all__ = [
     "Report",
     "ReportFormat",
     "ReportKind",
+    "ReportSchedule",
     "ReportState",
     "Round",
     "RoundStatus",

@@ -138,13 +138,14 @@ class Notification(Tenanted, Base):
     dedupe: Mapped[str] = mapped_column(String(100), unique=True)
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"), index=True)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("alert_entries.id"))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     endpoint_id: Mapped[int | None] = mapped_column(ForeignKey("notify_endpoints.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"))
     severity: Mapped[AlertSeverity | None] = mapped_column(str_enum(AlertSeverity, 16))
     # 0 tells the endpoints that follow a site; 1 and up are the escalation ladder's rungs.
     step: Mapped[int] = mapped_column(default=0)
-    # raised, severity_up, reopened, auto_resolved, unacknowledged, overdue, digest
+    # raised, severity_up, reopened, auto_resolved, unacknowledged, overdue, digest, report
     change: Mapped[str] = mapped_column(String(20))
     # The row whose message carried this one: a group sent together, or a digest.
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"), index=True)

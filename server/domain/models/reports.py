@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.db import Base, str_enum
 from server.domain.clock import utcnow
-from server.domain.models.mixins import Tenanted
+from server.domain.models.mixins import Registry, Tenanted
 
 
 class ReportKind(enum.StrEnum):
@@ -72,3 +72,34 @@ class Report(Tenanted, Base):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     changes: Mapped[list[str]] = mapped_column(JSON, default=list)  # what the amendment changed
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Cadence(enum.StrEnum):
+    """When a schedule asks for its report: after each shift, or each month on the 1st."""
+
+    SHIFT = "shift"  # each shift's report once the shift has ended
+    MONTH = "month"  # the month before, on the 1st at `at_local`, site time
+
+
+class ReportSchedule(Registry, Tenanted, Base):
+    """A report delivered on a schedule: "every shift's report to the site manager by e-mail",
+    "the month's compliance on the 1st at 08:00"; through the notification channels."""
+
+    __tablename__ = "report_schedules"
+
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ReportKind] = mapped_column(str_enum(ReportKind, 20))
+    format: Mapped[ReportFormat] = mapped_column(
+        str_enum(ReportFormat, 8), default=ReportFormat.PDF
+    )
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    cadence: Mapped[Cadence] = mapped_column(str_enum(Cadence, 8))
+    at_local: Mapped[str] = mapped_column(String(5), default="08:00")  # a month's: on the 1st
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # asset_id, ...
+    user_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # told by e-mail
+    endpoint_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # A report with nothing in it (no rounds, no incidents, nothing found) is not sent unless so.
+    send_empty: Mapped[bool] = mapped_column(default=False)
+    # The end of the last period asked for: the next is the one after it.
+    done_until: Mapped[datetime | None]

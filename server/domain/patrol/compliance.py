@@ -7,18 +7,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, and_, case, false, func, select, true, type_coerce
+from sqlalchemy import JSON, Select, and_, case, false, func, select, true, type_coerce
 from sqlalchemy.orm import Session
 
 from server.domain.clock import utcnow
 from server.domain.errors import Invalid
-from server.domain.models import PatrolRoute, RoundStatus, Schedule, Site, User
-from server.domain.patrol import rounds
+from server.domain.models import PatrolRoute, Round, RoundStatus, Schedule, Site, User
+from server.domain.patrol import rounds, rounds_ahead
 from server.domain.registry import sites
 
 # A quarter: long enough for a monthly report, short enough to read in one request.
 LONGEST = timedelta(days=92)
 _SETTLED = (RoundStatus.COMPLETED, RoundStatus.INCOMPLETE, RoundStatus.MISSED)
+# What a stop of a settled round became: scanned (however well), or left out.
+SCANNED = ("on_time", "early", "late", "out_of_order", "incomplete_task")
 
 
 @dataclass(frozen=True)
@@ -37,15 +39,40 @@ def summary(session: Session, filters: dict[str, Any]) -> dict[str, Any]:
         sites.get(session, filters["site_id"])  # another site's figures are not zeros: 404
     period = period_of(session, filters)
     chosen = {k: v for k, v in filters.items() if k != "voluntary"}
-    scope = rounds.list_query(chosen | {"since": period.since, "until": period.until}).subquery()
+    scope = rounds.list_query(chosen | {"since": period.since, "until": period.until})
+    figures = counted(session, scope)
+    return {"since": period.since, "until": period.until, "timezone": period.timezone, **figures}
+
+
+def of_site(session: Session, site: Site, period: Period) -> dict[str, Any]:
+    """summary() of one site's rounds due in the period, checking no one's access: a report's
+    asker was checked when asking, and the worker that gathers it is no tenant's."""
+    scope = select(Round).where(
+        Round.org_id == site.org_id,
+        Round.site_id == site.id,
+        # A window opens at most MAX_EDGE_MIN before its due time: a bound on the site's
+        # window index (due_at has none with the site).
+        Round.window_start >= period.since - timedelta(minutes=rounds_ahead.MAX_EDGE_MIN),
+        Round.window_start < period.until,
+        Round.due_at >= period.since,
+        Round.due_at < period.until,
+    )
+    figures = counted(session, scope)
+    return {"since": period.since, "until": period.until, "timezone": site.timezone, **figures}
+
+
+def counted(session: Session, selected: Select[Any]) -> dict[str, Any]:
+    """The figures of the rounds a statement selects: the one way summary() and the compliance
+    report count them."""
+    scope = selected.subquery()
     voluntary = func.count(case((scope.c.voluntary, 1))).label("voluntary")
     totals = session.execute(select(*_figures(scope), voluntary).select_from(scope)).one()
+    checkpoints = _by_checkpoint(session, scope)
     return {
-        "since": period.since,
-        "until": period.until,
-        "timezone": period.timezone,
         **_figures_of(totals),
-        **_left_out(session, scope),
+        "missed_checkpoints": _ranked(checkpoints, "missed"),
+        "skipped_optional": _ranked(checkpoints, "skipped"),
+        "by_checkpoint": checkpoints,
         # The assignee, not whoever scanned: a missed round has no walker, and it is exactly the
         # round a supervisor asks "whose was it?" about.
         "by_guard": _grouped(session, scope, scope.c.assignee_id, User, "user_id", outer=True),
@@ -85,9 +112,15 @@ def period_of(session: Session, filters: dict[str, Any]) -> Period:
 
 def today(timezone: str, now: datetime) -> Period:
     """The local day around now, midnight to midnight: 23 or 25 hours on a change of clocks."""
+    day = now.astimezone(ZoneInfo(timezone)).date()
+    return local_days(timezone, day, day)
+
+
+def local_days(timezone: str, first: date, last: date) -> Period:
+    """The local days first to last (inclusive), from the first's midnight to the next after
+    the last's."""
     zone = ZoneInfo(timezone)
-    day = now.astimezone(zone).date()
-    return Period(_midnight(day, zone), _midnight(day + timedelta(days=1), zone), timezone)
+    return Period(_midnight(first, zone), _midnight(last + timedelta(days=1), zone), timezone)
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
@@ -153,10 +186,11 @@ def _grouped(
     return sorted(groups, key=lambda g: (g[id_name] is None, g["name"] or "", g[id_name] or 0))
 
 
-def _left_out(session: Session, scope: Any) -> dict[str, list[dict[str, Any]]]:
-    """Checkpoints left out of settled scheduled rounds, most often first: required ones
-    (missed_checkpoints) and optional ones (skipped_optional) apart. A missed round left out
-    every stop it expected; other rounds say per stop what became of it."""
+def _by_checkpoint(session: Session, scope: Any) -> list[dict[str, Any]]:
+    """Each checkpoint of the settled scheduled rounds, by name: how often a round expected it
+    (due), and what became of it there: scanned (late and incomplete_task among them), missed
+    (required) or skipped (optional). A missed round left out every stop it expected; other
+    rounds say per stop what became of it."""
     missed_round = scope.c.status == RoundStatus.MISSED
     each = _elements(session, case((missed_round, scope.c.expected), else_=scope.c.stops))
     stop = type_coerce(each.c.value, JSON)
@@ -167,7 +201,7 @@ def _left_out(session: Session, scope: Any) -> dict[str, list[dict[str, Any]]]:
     )
     # Grouped outside, by the inner columns: PostgreSQL cannot match a GROUP BY expression
     # with bound parameters (the JSON keys) to the same expression in the SELECT list.
-    left = (
+    stops = (
         select(
             outcome.label("outcome"),
             stop["checkpoint_id"].as_integer().label("checkpoint_id"),
@@ -178,18 +212,19 @@ def _left_out(session: Session, scope: Any) -> dict[str, list[dict[str, Any]]]:
         .where(~scope.c.voluntary, scope.c.status.in_(_SETTLED))
         .subquery()
     )
-    counted = (
-        select(left.c.outcome, left.c.checkpoint_id, left.c.name, func.count().label("n"))
-        .where(left.c.outcome.in_(("missed", "skipped")))
-        .group_by(left.c.outcome, left.c.checkpoint_id, left.c.name)
-    )
-    found: dict[str, list[tuple[int, str, int]]] = {"missed": [], "skipped": []}
-    for row in session.execute(counted):
-        found[row.outcome].append((row.checkpoint_id, row.name, row.n))
-    return {
-        "missed_checkpoints": _ranked(found["missed"]),
-        "skipped_optional": _ranked(found["skipped"]),
-    }
+    counted = select(stops.c.outcome, stops.c.checkpoint_id, stops.c.name, func.count().label("n"))
+    found: dict[tuple[int, str], dict[str, Any]] = {}
+    for row in session.execute(counted.group_by(*stops.c)):
+        line = found.setdefault(
+            (row.checkpoint_id, row.name),
+            {"checkpoint_id": row.checkpoint_id, "name": row.name, "due": 0, "scanned": 0}
+            | {"late": 0, "incomplete_task": 0, "missed": 0, "skipped": 0},
+        )
+        line["due"] += row.n
+        line["scanned"] += row.n if row.outcome in SCANNED else 0
+        if row.outcome in ("late", "incomplete_task", "missed", "skipped"):
+            line[row.outcome] += row.n
+    return sorted(found.values(), key=lambda line: (line["name"], line["checkpoint_id"]))
 
 
 def _elements(session: Session, array: Any) -> Any:
@@ -202,6 +237,12 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def _ranked(counted: list[tuple[int, str, int]]) -> list[dict[str, Any]]:
-    ranked = sorted(counted, key=lambda item: (-item[2], item[1]))
-    return [{"checkpoint_id": cid, "name": name, "missed": n} for cid, name, n in ranked]
+def _ranked(checkpoints: list[dict[str, Any]], outcome: str) -> list[dict[str, Any]]:
+    """The checkpoints left out that way at least once, most often first; `missed` says how
+    often, whichever way."""
+    left = [c for c in checkpoints if c[outcome]]
+    ranked = sorted(left, key=lambda c: (-c[outcome], c["name"]))
+    return [
+        {"checkpoint_id": c["checkpoint_id"], "name": c["name"], "missed": c[outcome]}
+        for c in ranked
+    ]

@@ -6,10 +6,8 @@ and the worker gathers it later. Every query is bounded by the site, its tenant 
 The alerts and inspections are read by daily_alerts and daily_inspections.
 """
 
-import hashlib
-import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,6 +35,7 @@ from server.domain.patrol.timeline import Stop
 from server.domain.reports import daily_alerts, daily_inspections
 from server.domain.reports.daily_alerts import AlertActivity, AlertNote
 from server.domain.reports.daily_inspections import AbnormalReading, InspectionActivity
+from server.domain.reports.facts import fingerprint
 
 _DAY = timedelta(days=1)
 
@@ -198,15 +197,6 @@ def gather(session: Session, site_id: int, day: date, start: str, language: str)
     )
 
 
-def fingerprint(activity: DailyActivity) -> str:
-    """SHA-256 of the whole content as canonical JSON (sorted keys, instants in UTC): the same
-    for a report gathered again from unchanged data, another after any late scan, note or fix."""
-    text = json.dumps(
-        asdict(activity), sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain
-    )
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 @dataclass(frozen=True)
 class _Scope:
     """One site's shift, and names read within the site's tenant (the worker is no tenant's)."""
@@ -352,14 +342,6 @@ def _checkpoints(scope: _Scope, ids: set[int]) -> dict[int, str]:
         Checkpoint.org_id == scope.site.org_id, Checkpoint.id.in_(ids)
     )
     return {row.id: row.name for row in scope.session.execute(stmt)}
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not part of a report's facts")
 
 
 __all__ = [

@@ -4,7 +4,7 @@ it is made in, how its contents are gathered, and what late data would change it
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
@@ -21,31 +21,11 @@ from server.domain.models import (
     Round,
     Site,
 )
-from server.domain.reports import daily_activity
+from server.domain.reports import asset_month, audit, compliance, daily_activity
+from server.domain.reports.facts import Gathered, Scope
 
 if TYPE_CHECKING:
     from server.domain.reports.library import Ask
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What one ask covers: the subject names it among its versions; [since, until) in UTC."""
-
-    subject: str
-    since: datetime
-    until: datetime
-    params: dict[str, Any]
-    formats: tuple[ReportFormat, ...]
-
-
-@dataclass(frozen=True)
-class Gathered:
-    """A report's contents as of now: the data a renderer lays out, the hash of its facts,
-    and the figures a later version is compared by."""
-
-    data: Any
-    fingerprint: str
-    figures: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -83,6 +63,9 @@ def _daily_activity_gather(session: Session, report: Report) -> Gathered:
 
 KINDS: dict[ReportKind, Kind] = {
     ReportKind.DAILY_ACTIVITY: Kind(_daily_activity_scope, _daily_activity_gather),
+    ReportKind.COMPLIANCE: Kind(compliance.scope, compliance.gathered),
+    ReportKind.ASSET_MONTH: Kind(asset_month.scope, asset_month.gathered),
+    ReportKind.AUDIT: Kind(audit.scope, audit.gathered),
 }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from server.domain.models import Report, ReportState
 from server.domain.reports import kinds
-from server.domain.reports.kinds import Gathered
+from server.domain.reports.facts import Gathered
 
 # Late data is looked for this long after a period ends: a handheld offline for a week
 # still amends the week's reports; older reports stay as they were made.

@@ -1,5 +1,5 @@
 """Delivery channels: one small interface (`Channel.send`), one implementation per medium."""
 
-from server.notify.channels.message import Channel, Message, Outcome
+from server.notify.channels.message import Attachment, Channel, Message, Outcome
 
-__all__ = ["Channel", "Message", "Outcome"]
+__all__ = ["Attachment", "Channel", "Message", "Outcome"]

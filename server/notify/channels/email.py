@@ -72,6 +72,11 @@ class EmailChannel:
         mail.set_content(f"{message.text}\n\n{message.link}\n")
         if message.html is not None:
             mail.add_alternative(message.html, subtype="html")
+        for attached in message.attachments:
+            maintype, subtype = attached.mimetype.split("/", 1)
+            mail.add_attachment(
+                attached.data, maintype=maintype, subtype=subtype, filename=attached.name
+            )
         return mail
 
 

@@ -8,6 +8,15 @@ EXCERPT_LIMIT = 500
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with an e-mail (a report); other channels send its link instead."""
+
+    name: str
+    mimetype: str  # "application/pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Message:
     """One notification for one recipient, already in the recipient's language."""
 
@@ -18,6 +27,8 @@ class Message:
     link: str  # the alert's console page
     facts: Mapping[str, Any] = field(default_factory=dict)  # for machines: ids, kind, severity
     html: str | None = None
+    topic: str = "alert"  # what it is about: alert, or report (a webhook's type: topic.change)
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class WebhookChannel:
 def body_of(message: Message, at: datetime) -> str:
     """The JSON payload, exactly the characters that are signed and sent."""
     payload = {
-        "type": f"alert.{message.change}",
+        "type": f"{message.topic}.{message.change}",
         "timestamp": at.isoformat().replace("+00:00", "Z"),
         "data": {**message.facts, "title": message.title, "link": message.link},
     }

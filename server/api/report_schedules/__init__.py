@@ -1,0 +1,1 @@
+"""Report schedules: which reports go to whom, and when."""
