@@ -4,6 +4,7 @@ from benchmarks import (
     api_get_checkpoint,
     console,
     crash_drill,
+    daily_report,
     detect_truth,
     evaluator_history,
     event_log,
@@ -31,6 +32,7 @@ BENCHMARKS = (
     crash_drill,
     notify,
     reports,
+    daily_report,
     fuzz,
 )
 
