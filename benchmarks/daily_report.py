@@ -52,7 +52,7 @@ DAY = date(2026, 11, 20)
 SINCE = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai
 NOW = SINCE + timedelta(hours=13)
 ROUNDS, STOPS, INCIDENTS, PHOTOS_EACH = 60, 20, 20, 2
-RUNS = 3
+RUNS = 5
 
 
 def _photo(org_id: int, device_id: int, blobs: Any, session: Any, n: int) -> str:
