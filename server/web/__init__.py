@@ -21,6 +21,7 @@ from server.web.notify import views as notify
 from server.web.people import views as people
 from server.web.photos import views as photos
 from server.web.preferences import views as preferences
+from server.web.reports import views as reports
 from server.web.rounds import views as rounds
 from server.web.routes import views as routes
 from server.web.scans import views as scans
@@ -37,7 +38,7 @@ HERE = Path(__file__).parent
 STATIC = HERE / "static"
 # One blueprint per page group; each group's templates are named "<group>/<file>".
 GROUPS = (
-    *(signin, today, alerts, rounds, scans, inspections, field_reports, photos),
+    *(signin, today, alerts, rounds, scans, inspections, field_reports, reports, photos),
     *(setup, sites, checkpoints, tags, routes, schedules, inspection_templates),
     *(handhelds, people, notify, audit, wand_imports),
     preferences,
@@ -72,6 +73,7 @@ def nav_items() -> list[tuple[str, str, bool]]:
         ("console.scans.index", _("Scan log")),
         ("console.inspections.index", _("Inspections")),
         ("console.field_reports.index", _("Field reports")),
+        ("console.reports.index", _("Reports")),
         ("console.setup.index", _("Setup")),
     ]
     # Only the pages the person may open (a guard has none of these, only their own page).

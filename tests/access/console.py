@@ -12,6 +12,7 @@ from server.testing.factories import Factory
 from tests.access.case import EVERYONE, MANAGERS, Target, fixed
 from tests.access.page import Page
 from tests.access.preferences import PAGES as PREFERENCE_PAGES
+from tests.access.report_pages import PAGES as REPORT_PAGES
 from tests.access.setup import SETUP_PAGES
 from tests.world import Place, World
 
@@ -132,6 +133,7 @@ PAGES = [
 ]
 PAGES += SETUP_PAGES
 PAGES += PREFERENCE_PAGES
+PAGES += REPORT_PAGES
 # Open to anyone: the way in, the language switch, the console's front door.
 PUBLIC_PAGES = {
     ("GET", "/console/sign-in"),
