@@ -59,11 +59,6 @@ REPORTS = {
     "audit": ("Supervisory audit report", "督导检查报告"),
 }
 ATTACH_MAX = 10 * 2**20  # a larger file goes by its link only (mail servers refuse big mail)
-MIMETYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv",
-}
 DIGEST_OPEN_MAX = 50  # open alerts listed in a digest; the count says how many more
 
 
@@ -394,7 +389,7 @@ def _report(batch: Batch) -> Message:
     data = batch.report_file
     if data is not None and len(data) <= ATTACH_MAX:
         name = f"{site_name}-{named}-{what}-v{report.version}.{report.format.value}"
-        attached = (Attachment(name.replace(" ", "_"), MIMETYPES[report.format.value], data),)
+        attached = (Attachment(name.replace(" ", "_"), report.format.mimetype, data),)
         lines.append(_say(("The report is attached.", "报告见附件。"), language))
     return Message(
         idempotency_key=f"vigil-n{batch.key}",

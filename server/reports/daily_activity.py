@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from server.domain.models import AlertSeverity, RoundStatus
 from server.domain.reports.daily_activity import DailyActivity, RoundActivity
-from server.domain.reports.daily_alerts import AlertActivity
+from server.domain.reports.daily_alerts import AlertActivity, AlertNote
 from server.domain.reports.daily_inspections import InspectionActivity
 from server.reports import document as d
 
@@ -260,12 +260,7 @@ def _alerts(w: _Words, alerts: Sequence[AlertActivity]) -> d.Table:
         status = (
             d.Status(d.StatusKind.DONE) if found.resolved_at else d.Status(d.StatusKind.ABNORMAL)
         )
-        notes = "\n".join(
-            f"{w.hm(n.at)} {w.pair(ACTIONS.get(n.action, (n.action, n.action)))}"
-            f"{' ' + n.by if n.by else ''}: {n.note}"
-            for n in found.notes
-            if n.note
-        )
+        notes = "\n".join(_note(w, n) for n in found.notes if n.note or n.by is None)
         rows.append(
             [
                 w.hm(found.raised_at),
@@ -276,6 +271,15 @@ def _alerts(w: _Words, alerts: Sequence[AlertActivity]) -> d.Table:
             ]
         )
     return d.Table(columns, rows)
+
+
+def _note(w: _Words, note: AlertNote) -> str:
+    """A person's note as they wrote it; Vigil's own (an alert clearing itself) by its action
+    alone, since its notes are English evidence for the log, not words for a client."""
+    action = w.pair(ACTIONS.get(note.action, (note.action, note.action)))
+    if note.by is None:
+        return f"{w.hm(note.at)} {action}"
+    return f"{w.hm(note.at)} {action} {note.by}: {note.note}"
 
 
 def _inspections(w: _Words, inspections: Sequence[InspectionActivity]) -> d.Table:

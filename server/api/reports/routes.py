@@ -16,18 +16,13 @@ from server.api.reports.schemas import (
 )
 from server.domain import access
 from server.domain.listing import PageRequest
+from server.domain.models import ReportFormat
 from server.domain.reports import library
 from server.http.session import db_session
 
 blp = Blueprint(
     "reports", __name__, url_prefix="/api/v1", description="Daily activity and other reports"
 )
-
-MIMETYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 @blp.route("/reports")
@@ -92,7 +87,7 @@ class File(MethodView):
                 "description": "The report's file, as stored",
                 "content": {
                     kind: {"schema": {"type": "string", "format": "binary"}}
-                    for kind in MIMETYPES.values()
+                    for kind in (f.mimetype for f in ReportFormat)
                 },
             }
         }
@@ -105,7 +100,7 @@ class File(MethodView):
         name = f"{report.kind.value}-{report.site_id}-{report.subject}-v{report.version}"
         return send_file(
             blob,
-            mimetype=MIMETYPES[report.format.value],
+            mimetype=report.format.mimetype,
             download_name=f"{name.replace(' ', '_').replace(':', '')}.{report.format.value}",
             etag=report.sha256,
             max_age=86400,

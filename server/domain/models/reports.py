@@ -27,6 +27,18 @@ class ReportFormat(enum.StrEnum):
     XLSX = "xlsx"
     CSV = "csv"
 
+    @property
+    def mimetype(self) -> str:
+        """The file's media type, for a download or an attachment."""
+        return _MIMETYPES[self.value]
+
+
+_MIMETYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
+
 
 class ReportState(enum.StrEnum):
     REQUESTED = "requested"  # waiting for the worker

@@ -26,11 +26,6 @@ from server.web.reports import choices, forms, words
 blp = group("reports")
 # How often a report's page asks whether the worker has made it yet.
 POLL_SECONDS = 3
-MIMETYPES = {
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')  # not in a file's name on any system
 
 
@@ -105,7 +100,7 @@ def download(report_id: int):
     site = sites.get(session, report.site_id)
     return send_file(
         blob,
-        mimetype=MIMETYPES.get(report.format.value, "application/octet-stream"),
+        mimetype=report.format.mimetype,
         as_attachment=True,
         download_name=_file_name(report, site),
         etag=report.sha256,
