@@ -144,8 +144,9 @@ class TestDelivery:
         assert outbox.plan(db, NOW) == 4
         assert deliver() == 4
         # The slow one's second message waits for its first answer (one request at a time
-        # per receiver, in order); the fast one is served meanwhile.
-        assert arrived == ["slow", "fast", "fast", "slow"]
+        # per receiver, in order); the fast one is served meanwhile. (Which lane's first
+        # request comes first is the threads' business.)
+        assert sorted(arrived[:3]) == ["fast", "fast", "slow"] and arrived[3] == "slow"
 
 
 class TestRobots:

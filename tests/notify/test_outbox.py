@@ -117,7 +117,8 @@ class TestEndpoints:
         endpoints.update(db, made.id, {"min_severity": AlertSeverity.HIGH})
         endpoints.deactivate(db, made.id)
         db.flush()
-        events = db.scalars(select(AuditEvent).where(AuditEvent.object_id == made.id)).all()
+        trail = select(AuditEvent).where(AuditEvent.object_id == made.id).order_by(AuditEvent.id)
+        events = db.scalars(trail).all()
         assert [e.action for e in events if e.object_type == "notify_endpoint"] == [
             "create",
             "rotate_secret",
